@@ -1,0 +1,1 @@
+"""Rendering of the stored tables into figures, Markdown, HTML and the interactive map."""
