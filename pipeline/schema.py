@@ -64,12 +64,18 @@ WARNINGS: Columns = {
     "message": ("string", "what is wrong and what was done about it"),
 }
 
+RUN_INFO: Columns = {
+    "key": ("string", "setting or fact about the run (model, seed, versions, timings)"),
+    "value": ("string", "its value, as text"),
+}
+
 TABLES: dict[str, Columns] = {
     "papers": PAPERS,
     "appearances": APPEARANCES,
     "themes": THEMES,
     "claims": CLAIMS,
     "warnings": WARNINGS,
+    "run_info": RUN_INFO,
 }
 
 

@@ -1,0 +1,38 @@
+"""Shared fixtures: the real default corpus and the conference corpus when it is present."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+RAW_DIR = REPO / "data" / "raw"
+SHARED = REPO.parent / "shared"
+CONFERENCE = SHARED / "corpora" / "conference_abstracts.jsonl"
+DEV_DIR = SHARED / "dev"
+
+
+@pytest.fixture(scope="session")
+def raw_pages() -> list[Path]:
+    pages = sorted(RAW_DIR.glob("*.txt"))
+    assert len(pages) == 5, "the default corpus (five pages) should be committed in data/raw"
+    return pages
+
+
+def conference_sample(n: int, seed: int = 0) -> list[dict]:
+    """A fixed random sample of the conference corpus; skips the test when the file is absent."""
+    if not CONFERENCE.exists():
+        pytest.skip(f"conference corpus not found at {CONFERENCE}")
+    lines = CONFERENCE.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in random.Random(seed).sample(lines, n)]
+
+
+@pytest.fixture
+def conference_jsonl(tmp_path: Path) -> Path:
+    """200 real conference records written as a JSON Lines input file."""
+    path = tmp_path / "conference_sample.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in conference_sample(200)), encoding="utf-8")
+    return path
