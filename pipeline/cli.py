@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from pipeline import store
+from pipeline import queries, store
 from pipeline.ingest import InputError
 from pipeline.output import Format, emit
 from pipeline.settings import Settings, SettingsError, load_settings
@@ -23,7 +23,14 @@ err = Console(stderr=True)
 
 ProcessedOpt = Annotated[Path, typer.Option("--processed", help="Folder of the database and Parquet tables.")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-USER_ERRORS = (InputError, SettingsError, store.StoreError)
+LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="At most this many rows.")]
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """Errors that are the user's to fix; the embedding model's joins only when it is loaded."""
+    from pipeline.embed import ModelError
+
+    return (InputError, SettingsError, store.StoreError, ModelError)
 
 
 def fail(exc: Exception) -> None:
@@ -42,16 +49,45 @@ def settings_from(config: Path | None, **overrides: object) -> Settings:
 @app.command()
 def run(
     input: Annotated[Optional[list[Path]], typer.Option("--input", "-i", help="Input file or folder (repeatable). Default: data/raw.")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", "-m", help="sentence-transformers model name or local path.")] = None,
+    n_themes: Annotated[Optional[int], typer.Option("--themes", "-k", min=1, help="Number of themes (default: chosen automatically).")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed for clustering and the map.")] = None,
+    device: Annotated[Optional[str], typer.Option("--device", help="Encoding device: cpu, cuda, mps.")] = None,
+    batch_size: Annotated[Optional[int], typer.Option("--batch-size", min=1, help="Texts per encoding batch.")] = None,
     processed: Annotated[Optional[Path], typer.Option("--processed", help="Where the database and Parquet tables go.")] = None,
+    reports: Annotated[Optional[Path], typer.Option("--reports", help="Where the report goes.")] = None,
+    cache: Annotated[Optional[Path], typer.Option("--cache", help="Embedding cache folder.")] = None,
+    recluster: Annotated[bool, typer.Option("--recluster", help="Re-cluster all papers instead of extending the stored themes.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
     config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default: ./trends.toml if present).")] = None,
 ) -> None:
-    """Run the whole pipeline: ingest, store."""
+    """Run the whole pipeline: ingest, embed, themes, claims, store, report."""
     from pipeline.run import run_pipeline
 
-    settings = settings_from(config, inputs=tuple(input) if input else None, processed_dir=processed)
+    settings = settings_from(
+        config, inputs=tuple(input) if input else None, model=model, n_themes=n_themes, seed=seed, device=device,
+        batch_size=batch_size, processed_dir=processed, reports_dir=reports, cache_dir=cache,
+        recluster=recluster or None, force=force or None,
+    )
     try:
         run_pipeline(settings)
-    except USER_ERRORS as exc:
+    except user_errors() as exc:
+        fail(exc)
+
+
+@app.command()
+def report(
+    processed: Annotated[Optional[Path], typer.Option("--processed", help="Folder of the stored tables.")] = None,
+    reports: Annotated[Optional[Path], typer.Option("--reports", help="Where the report goes.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Settings file.")] = None,
+) -> None:
+    """Regenerate reports/ from the stored tables (no model, no clustering)."""
+    from pipeline.run import regenerate_report
+
+    settings = settings_from(config, processed_dir=processed, reports_dir=reports)
+    try:
+        regenerate_report(settings)
+    except store.StoreError as exc:
         fail(exc)
 
 
@@ -62,7 +98,50 @@ def query(
     processed: ProcessedOpt = Path("data/processed"),
 ) -> None:
     """Query the stored tables with SQL (tables: papers, appearances, themes, claims, warnings, run_info)."""
+    show(lambda: store.query(processed, sql), fmt)
+
+
+@app.command()
+def themes(fmt: FormatOpt = Format.table, processed: ProcessedOpt = Path("data/processed")) -> None:
+    """List the themes: id, label, size and keywords."""
+    show(lambda: queries.list_themes(processed), fmt)
+
+
+@app.command()
+def papers(
+    theme: Annotated[str, typer.Option("--theme", "-t", help="Theme id, or text in a theme's label or keywords.")],
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+    processed: ProcessedOpt = Path("data/processed"),
+) -> None:
+    """List the papers of a theme."""
+    show(lambda: queries.theme_papers(processed, theme, limit), fmt)
+
+
+@app.command()
+def claims(
+    kind: Annotated[Optional[str], typer.Option("--kind", help=f"One of: {', '.join(queries.CLAIM_KINDS)}.")] = None,
+    metric: Annotated[Optional[str], typer.Option("--metric", help="Metric name contains this (FID, latency, …).")] = None,
+    theme: Annotated[Optional[str], typer.Option("--theme", "-t", help="Theme id or text in its label/keywords.")] = None,
+    min_value: Annotated[Optional[float], typer.Option("--min", help="Value at least this.")] = None,
+    max_value: Annotated[Optional[float], typer.Option("--max", help="Value at most this.")] = None,
+    paper: Annotated[Optional[str], typer.Option("--paper", help="Title contains this text (or a paper_id).")] = None,
+    sort: Annotated[str, typer.Option("--sort", help=f"One of: {', '.join(queries.CLAIM_SORTS)}.")] = "value",
+    ascending: Annotated[bool, typer.Option("--asc", help="Smallest first (default: largest first).")] = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="At most this many rows (0: all).")] = 50,
+    fmt: FormatOpt = Format.table,
+    processed: ProcessedOpt = Path("data/processed"),
+) -> None:
+    """List extracted claims, filtered and sorted: "which papers claim the biggest speedups?"."""
+    filters = queries.ClaimFilter(kind=kind, metric=metric, theme=theme, min_value=min_value, max_value=max_value,
+                                  paper=paper, sort=sort, descending=not ascending, limit=limit or None)
+    show(lambda: queries.find_claims(processed, filters), fmt)
+
+
+def show(make_frame, fmt: Format) -> None:
+    """Print a query's result, or its error as one line."""
     try:
-        emit(store.query(processed, sql), fmt)
+        frame = make_frame()
     except store.StoreError as exc:
         fail(exc)
+    emit(frame, fmt)

@@ -6,17 +6,26 @@ owns the file system, the embedding cache, timings and the progress display.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
+import numpy as np
 import pandas as pd
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import Progress as RichProgress
 
-from pipeline import ingest, schema, store
+from pipeline import embed, ingest, schema, store, themes
+from pipeline.claims import extract_claims
+from pipeline.embed_cache import EmbeddingCache
 from pipeline.settings import Settings
+
+# Vectors are flushed to the cache after each chunk: the most an interrupted run loses.
+ENCODE_CHUNK = 1024
 
 
 @dataclass
@@ -27,16 +36,31 @@ class Progress:
     timings: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[dict]:
-        """Time a stage; the body may put a short summary under 'note' to print beside it."""
+    def stage(self, name: str, spinner: bool = True) -> Iterator[dict]:
+        """Time a stage; the body may put a short summary under 'note' to print beside it.
+
+        `spinner=False` for stages that show a progress bar of their own (one live display at a time).
+        """
         started = time.perf_counter()
         status: dict = {}
-        with self.console.status(f"[bold]{name}[/]…"):
+        if spinner:
+            with self.console.status(f"[bold]{name}[/]…"):
+                yield status
+        else:
             yield status
         elapsed = time.perf_counter() - started
         self.timings[name] = elapsed
         note = f" [dim]{status['note']}[/]" if status.get("note") else ""
         self.console.print(f"[green]✓[/] {name:<8} {elapsed:6.1f} s{note}")
+
+    @contextmanager
+    def bar(self, description: str, total: int) -> Iterator[Callable[[int], None]]:
+        """A progress bar with an ETA; yields a function taking the number of items done so far."""
+        columns = (TextColumn("  {task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
+        with RichProgress(*columns, console=self.console, transient=True) as bar:
+            task = bar.add_task(description, total=total)
+            yield lambda done: bar.update(task, completed=done)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -80,35 +104,149 @@ def read_sources(paths: list[Path]) -> list[ingest.Reading]:
     return readings
 
 
-def ingest_inputs(settings: Settings) -> dict[str, pd.DataFrame]:
-    tables = ingest.build_tables(read_sources(collect_sources(settings.inputs)))
+def ingest_inputs(sources: list[Path]) -> dict[str, pd.DataFrame]:
+    tables = ingest.build_tables(read_sources(sources))
     if tables["papers"].empty:
-        raise ingest.InputError(f"no papers found in {', '.join(map(str, settings.inputs))}")
+        raise ingest.InputError(f"no papers found in {', '.join(map(str, sources))}")
     return tables
+
+
+# --------------------------------------------------------------------------- up to date?
+
+
+def fingerprint(settings: Settings, sources: list[Path]) -> str:
+    """A digest of everything a run's outputs depend on: input bytes, result-changing settings, code."""
+    code = Path(__file__).resolve().parent
+    digest = hashlib.sha256(repr((settings.model, settings.n_themes, settings.seed)).encode())
+    for path in [*sources, *sorted(code.rglob("*.py")), *sorted(code.rglob("*.j2"))]:
+        digest.update(path.name.encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def is_up_to_date(settings: Settings, digest: str) -> bool:
+    """True when the stored outputs were made from exactly these inputs, settings and code."""
+    needed = [store.database_path(settings.processed_dir), settings.reports_dir / "report.html",
+              settings.reports_dir / "map.html"]
+    if not all(path.exists() for path in needed):
+        return False
+    try:
+        stored = store.query(settings.processed_dir, "select value from run_info where key = 'fingerprint'")
+    except store.StoreError:
+        return False
+    return stored["value"].tolist() == [digest]
+
+
+# --------------------------------------------------------------------------- embeddings
+
+
+def embed_papers(papers: pd.DataFrame, settings: Settings, progress: Progress) -> np.ndarray:
+    """Vectors for every paper, from the cache where possible.
+
+    New vectors are flushed to the cache every chunk, so an interrupted large run resumes from there.
+    The model (and torch) is only imported when something is missing from the cache.
+    """
+    with progress.stage("cache") as status:
+        texts = [embed.clean_text(t, a) for t, a in zip(papers["title"], papers["abstract"])]
+        hashes = [embed.text_hash(text) for text in texts]
+        cache = EmbeddingCache(settings.cache_dir / "embeddings", model_key=settings.model)
+        found = cache.get_many(hashes)
+        todo = {h: text for h, text in zip(hashes, texts) if h not in found}
+        status["note"] = f"{len(hashes) - len(todo)} of {len(hashes)} embeddings cached"
+    if todo:
+        with progress.stage("model") as status:
+            model = embed.load_model(settings.model, settings.device)
+            status["note"] = settings.model
+        keys, pending = list(todo), list(todo.values())
+        with progress.stage("encode", spinner=False) as status, progress.bar("encode", len(pending)) as advance:
+            for start in range(0, len(pending), ENCODE_CHUNK):
+                vectors = embed.encode(model, pending[start : start + ENCODE_CHUNK], settings.batch_size,
+                                       progress=lambda done, base=start: advance(base + done))
+                cache.put_many(dict(zip(keys[start : start + ENCODE_CHUNK], vectors)))
+                cache.flush()
+            status["note"] = f"{len(pending)} texts on {settings.device}"
+        found = cache.get_many(hashes)
+    return np.stack([found[h] for h in hashes])
 
 
 # --------------------------------------------------------------------------- the run
 
 
-def run_pipeline(settings: Settings, progress: Progress | None = None) -> dict[str, pd.DataFrame]:
-    """Ingest → store; returns the tables it wrote."""
+def run_pipeline(settings: Settings, progress: Progress | None = None) -> dict[str, pd.DataFrame] | None:
+    """Ingest → embed → themes → map layout → claims → store → report; returns the stored tables.
+
+    Returns None without touching anything when the outputs are already up to date.
+    """
     progress = progress or Progress()
+    sources = collect_sources(settings.inputs)
+    digest = fingerprint(settings, sources)
+    if not settings.force and is_up_to_date(settings, digest):
+        progress.console.print("[green]✓[/] up to date: inputs, settings and code are unchanged since the last run "
+                               f"(outputs in {settings.processed_dir} and {settings.reports_dir}; --force rebuilds)")
+        return None
     with progress.stage("ingest") as status:
-        tables = ingest_inputs(settings)
+        tables = ingest_inputs(sources)
         status["note"] = (
             f"{len(tables['papers'])} papers, {len(tables['appearances'])} appearances, "
             f"{len(tables['warnings'])} warnings"
         )
     for source, line, message in tables["warnings"].itertuples(index=False):
         where = f"{source}:{line}" if pd.notna(line) else source
-        progress.console.print(f"[yellow]warning[/] {where}: {message}")
+        progress.console.print(f"[yellow]warning[/] {where}: {message}", highlight=False)
+    papers = tables["papers"]
+    vectors = embed_papers(papers, settings, progress)
+    with progress.stage("themes") as status:
+        docs = [embed.clean_text(t, a) for t, a in zip(papers["title"], papers["abstract"])]
+        fitted = themes.fit_themes(vectors, docs, paper_ids=papers["paper_id"].tolist(),
+                                   n_themes=settings.n_themes, seed=settings.seed)
+        status["note"] = f"{len(fitted.themes)} themes ({fitted.info.get('criterion', '')})"
+    with progress.stage("layout"):
+        coords = themes.layout_2d(vectors, seed=settings.seed)
+    papers = papers.assign(theme_id=fitted.labels, x=coords[:, 0], y=coords[:, 1])
+    with progress.stage("claims") as status:
+        claims = extract_claims(papers)
+        status["note"] = f"{len(claims)} claims in {claims['paper_id'].nunique()} papers"
+    tables.update(papers=papers, themes=fitted.themes, claims=claims)
+    tables["run_info"] = run_info(settings, digest, fitted.info, progress.timings)
     with progress.stage("store") as status:
-        path = store.write_tables(tables, settings.processed_dir)
-        status["note"] = str(path)
+        status["note"] = str(store.write_tables(tables, settings.processed_dir))
+    with progress.stage("report") as status:
+        status["note"] = str(write_report(tables, settings.reports_dir))
     return tables
 
 
-def run_info(settings: Settings, timings: dict[str, float]) -> pd.DataFrame:
-    rows = {"seed": settings.seed, "model": settings.model}
-    rows.update({f"seconds_{name}": f"{seconds:.2f}" for name, seconds in timings.items()})
+def regenerate_report(settings: Settings, progress: Progress | None = None) -> Path:
+    """Rebuild reports/ from the stored tables alone: no model, no clustering."""
+    progress = progress or Progress()
+    with progress.stage("report") as status:
+        path = write_report(store.read_tables(settings.processed_dir), settings.reports_dir)
+        status["note"] = str(path)
+    return path
+
+
+def write_report(tables: dict[str, pd.DataFrame], reports_dir: Path) -> Path:
+    """Write every report file aside, then into place; figures and tables no longer produced are removed."""
+    from pipeline.report.build import build_report  # matplotlib and plotly load only when a report is made
+
+    files = build_report(tables)
+    for relative, content in files.items():
+        store.write_atomic(reports_dir / relative, content)
+    for folder in ("figures", "tables"):
+        for stale in (reports_dir / folder).glob("*"):
+            if f"{folder}/{stale.name}" not in files:
+                stale.unlink()
+    return reports_dir / "report.html"
+
+
+def run_info(settings: Settings, digest: str, theme_info: dict, timings: dict[str, float]) -> pd.DataFrame:
+    """Settings and facts a reader needs to reproduce the run; shown in the report's method section."""
+    rows: dict[str, object] = {
+        "inputs": ", ".join(map(str, settings.inputs)),
+        "model": settings.model,
+        "seed": settings.seed,
+        "n_themes requested": settings.n_themes or "automatic",
+        "fingerprint": digest,
+    }
+    rows.update({f"themes: {key}": value for key, value in theme_info.items()})
+    rows.update({f"seconds: {name}": f"{seconds:.2f}" for name, seconds in timings.items()})
     return schema.conform(pd.DataFrame({"key": list(rows), "value": [str(v) for v in rows.values()]}), schema.RUN_INFO)

@@ -7,8 +7,9 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.embed import DEFAULT_MODEL
+
 CONFIG_FILE = Path("trends.toml")
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
 
 class SettingsError(ValueError):
@@ -29,6 +30,7 @@ class Settings:
     n_themes: int | None = None
     seed: int = 42
     recluster: bool = False
+    force: bool = False
 
     def with_overrides(self, **overrides: Any) -> "Settings":
         """Apply the options a user actually gave (None means 'not given')."""

@@ -55,6 +55,17 @@ def write_tables(tables: dict[str, pd.DataFrame], processed_dir: Path) -> Path:
     return final_db
 
 
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write one file so a reader sees the old content or the new, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _aside(path)
+    try:
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _aside(path: Path) -> Path:
     """A unique temporary name in the same folder, so the final rename stays on one filesystem."""
     return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")

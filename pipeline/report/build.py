@@ -1,0 +1,229 @@
+"""Build the report from the stored tables: one context, rendered to Markdown and to self-contained HTML.
+
+Everything the report says is computed here from data; the templates only lay it out. The result is
+a mapping of relative path to bytes, so writing (atomically) stays the orchestrator's job.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from importlib import metadata
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from matplotlib.figure import Figure
+
+from pipeline import trends
+from pipeline.report import figures
+from pipeline.report.maps import interactive_map_html, theme_map_figure
+from pipeline.report.style import theme_color
+
+LEADERBOARD_ROWS = 30
+PACKAGES = ("literature-trends", "sentence-transformers", "torch", "scikit-learn", "umap-learn", "pandas", "duckdb")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """PNG bytes by file stem; the HTML inlines them, the Markdown links to figures/<stem>.png."""
+
+    png: dict[str, bytes]
+
+    def data_uri(self, stem: str) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png[stem]).decode("ascii")
+
+
+def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
+    """All report files (relative path → bytes) for the stored tables."""
+    papers, themes, claims = tables["papers"], tables["themes"], tables["claims"]
+    periods, unit = trends.paper_periods(papers, tables["appearances"])
+    shares = trends.theme_shares(papers, periods)
+    growth = trends.theme_growth(shares)
+    board = trends.speedup_leaderboard(claims, papers, themes)
+    metric_tables = trends.metric_tables(claims, papers)
+    heat = trends.theme_metric_counts(claims, papers)
+
+    pngs = {"theme_map": theme_map_figure(papers, themes)}
+    if not shares.empty:
+        pngs["theme_share"] = figures.theme_share_chart(shares, themes, unit)
+    if not board.empty:
+        pngs["speedups_by_theme"] = figures.speedup_distribution(board, themes)
+    if not heat.empty:
+        pngs["theme_metric_heatmap"] = figures.theme_metric_heatmap(heat, themes)
+    figs = Figures({stem: _png(fig) for stem, fig in pngs.items()})
+
+    context = {
+        "summary": summary_sentences(tables, unit, growth, board, themes),
+        "themes": theme_rows(themes, papers),
+        "unit": unit,
+        "n_periods": int(shares["period"].nunique()) if not shares.empty else 0,
+        "growth": growth_rows(growth, themes),
+        "trending": trends.trending_papers(papers).to_dict("records"),
+        "leaderboard": board.head(LEADERBOARD_ROWS).to_dict("records"),
+        "n_leaderboard": len(board),
+        "metrics": {name: table.to_dict("records") for name, table in metric_tables.items()},
+        "per_theme": per_theme_sections(papers, themes, claims),
+        "quality": quality(tables),
+        "figures": figs,
+    }
+    env = _environment()
+    files = {
+        "report.md": env.get_template("report.md.j2").render(**context).encode("utf-8"),
+        "report.html": env.get_template("report.html.j2").render(**context).encode("utf-8"),
+        "map.html": interactive_map_html(papers, themes, claims).encode("utf-8"),
+    }
+    files.update({f"figures/{stem}.png": png for stem, png in figs.png.items()})
+    files.update({f"tables/{name}.csv": frame.to_csv(index=False).encode("utf-8")
+                  for name, frame in csv_tables(tables, shares, growth, board).items()})
+    return files
+
+
+def _png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    # Fixed metadata keeps the bytes identical between runs.
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("pipeline.report", "templates"),
+        autoescape=select_autoescape(["html", "html.j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = format_number
+    env.filters["md"] = lambda text: "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
+    env.filters["color"] = theme_color
+    return env
+
+
+def format_number(value: object, unit: object = "") -> str:
+    """5.0 → '5', 1.236 → '1.24', with the unit the way people write it (5×, 45%, 8.6 pp, 172M)."""
+    if value is None or pd.isna(value):
+        return ""
+    text = f"{float(value):,.3g}" if abs(float(value)) < 1000 else f"{float(value):,.0f}"
+    unit = "" if unit is None or pd.isna(unit) else str(unit)
+    if unit == "x":
+        return f"{text}×"
+    if unit in ("%", ""):
+        return f"{text}{unit}"
+    return f"{text} {unit}" if len(unit) > 1 else f"{text}{unit}"
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def summary_sentences(tables: dict[str, pd.DataFrame], unit: str, growth: pd.DataFrame,
+                      board: pd.DataFrame, themes: pd.DataFrame) -> list[str]:
+    papers, apps, claims = tables["papers"], tables["appearances"], tables["claims"]
+    sources = apps["source"].nunique()
+    sentences = [f"The corpus has {len(papers)} unique papers from {len(apps)} appearances in {sources} "
+                 f"source{'s' if sources != 1 else ''}{_date_span(apps, papers)}."]
+    sentences.append(f"They fall into {len(themes)} themes; {claims['paper_id'].nunique()} papers make "
+                     f"{len(claims)} numeric claims ({_kind_counts(claims)}).")
+    speedups = board[board["kind"] == "speedup"].drop_duplicates("paper_id").head(3)
+    if not speedups.empty:
+        items = [f"{format_number(r.value, r.unit)} ({r.metric or 'speed'}, *{r.title}*)" for r in speedups.itertuples()]
+        sentences.append("The largest claimed speedups are " + _join(items) + ".")
+    growing = growth[growth["direction"] == "growing"]
+    if not growing.empty:
+        top = growing.iloc[0]
+        sentences.append(
+            f"The fastest-growing theme is “{_label(themes, top.theme_id)}”: its share rises "
+            f"{top.slope_pp:+.1f} percentage points per {unit} (from {top.first_share:.0%} to {top.last_share:.0%}, "
+            f"p = {top.p_value:.2g})."
+        )
+    elif not growth.empty:
+        top = growth.iloc[0]
+        sentences.append(f"No theme grows significantly; the largest slope is “{_label(themes, top.theme_id)}” at "
+                         f"{top.slope_pp:+.1f} pp per {unit} (p = {top.p_value:.2g}).")
+    else:
+        sentences.append("Growth is not measured: it needs at least three dated periods.")
+    return sentences
+
+
+def _date_span(apps: pd.DataFrame, papers: pd.DataFrame) -> str:
+    dates = apps["page_date"].dropna().unique().tolist()
+    if dates:
+        ordered = sorted(dates, key=trends.page_date_order)
+        return f", listed on {len(ordered)} page dates from {ordered[0]} to {ordered[-1]}"
+    published = papers["published"].dropna()
+    if not published.empty:
+        return f", published {published.min().year}–{published.max().year}"
+    return ""
+
+
+def _kind_counts(claims: pd.DataFrame) -> str:
+    counts = claims["kind"].value_counts()
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "none"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _label(themes: pd.DataFrame, theme_id: int) -> str:
+    match = themes.loc[themes["theme_id"] == theme_id, "label"]
+    return str(match.iloc[0]) if not match.empty else str(theme_id)
+
+
+def theme_rows(themes: pd.DataFrame, papers: pd.DataFrame) -> list[dict]:
+    titles = papers.set_index("paper_id")["title"]
+    rows = []
+    for theme in themes.sort_values("theme_id").itertuples(index=False):
+        ids = [pid.strip() for pid in str(theme.representative_ids or "").split(",") if pid.strip()]
+        rows.append({**theme._asdict(), "representatives": [titles.get(pid, pid) for pid in ids]})
+    return rows
+
+
+def growth_rows(growth: pd.DataFrame, themes: pd.DataFrame) -> list[dict]:
+    return [{**row, "label": _label(themes, row["theme_id"])} for row in growth.to_dict("records")]
+
+
+def per_theme_sections(papers: pd.DataFrame, themes: pd.DataFrame, claims: pd.DataFrame) -> list[dict]:
+    claims_by_paper = {pid: group.sort_values("start").to_dict("records") for pid, group in claims.groupby("paper_id")}
+    sections = []
+    for theme in themes.sort_values("theme_id").itertuples(index=False):
+        members = papers[papers["theme_id"] == theme.theme_id].sort_values(["n_appearances", "title"], ascending=[False, True])
+        sections.append({
+            "theme_id": theme.theme_id, "label": theme.label, "keywords": theme.keywords,
+            "papers": [{**paper, "claims": claims_by_paper.get(paper["paper_id"], [])}
+                       for paper in members[["paper_id", "title", "code_url", "url", "n_appearances"]].to_dict("records")],
+        })
+    return sections
+
+
+def quality(tables: dict[str, pd.DataFrame]) -> dict:
+    papers, claims = tables["papers"], tables["claims"]
+    info = dict(zip(tables["run_info"]["key"], tables["run_info"]["value"]))
+    without = papers[~papers["paper_id"].isin(claims["paper_id"])]
+    return {
+        "warnings": tables["warnings"].to_dict("records"),
+        "n_without_claims": len(without),
+        "without_claims": without["title"].sort_values().tolist(),
+        "info": info,
+        "versions": {name: _version(name) for name in PACKAGES},
+    }
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def csv_tables(tables: dict[str, pd.DataFrame], shares: pd.DataFrame, growth: pd.DataFrame,
+               board: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The report's tables as CSV, for spreadsheets."""
+    return {
+        "themes": tables["themes"],
+        "theme_shares": shares,
+        "theme_growth": growth,
+        "speedup_leaderboard": board.drop(columns=["start", "end"], errors="ignore"),
+        "claims": trends.with_paper_context(tables["claims"], tables["papers"], tables["themes"]),
+    }

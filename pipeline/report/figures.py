@@ -1,0 +1,89 @@
+"""The report's static charts, in the shared style; each returns a matplotlib Figure, saving is the caller's."""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from pipeline.report.style import RC_PARAMS, theme_color
+
+
+def short(label: str, width: int = 28) -> str:
+    return textwrap.shorten(str(label), width=width, placeholder="…")
+
+
+def theme_share_chart(shares: pd.DataFrame, themes: pd.DataFrame, unit: str) -> Figure:
+    """Stacked shares per period: how the corpus divides among themes over time."""
+    with plt.rc_context(RC_PARAMS):
+        table = shares.pivot_table(index=["period_order", "period"], columns="theme_id", values="share", fill_value=0)
+        periods = [period for _, period in table.index]
+        labels = themes.set_index("theme_id")["label"]
+        fig, ax = plt.subplots(figsize=(9, 4.8))
+        bottom = np.zeros(len(table))
+        for theme_id in table.columns:
+            values = table[theme_id].to_numpy() * 100
+            ax.bar(periods, values, bottom=bottom, color=theme_color(int(theme_id)), width=0.7,
+                   label=f"{theme_id}: {short(labels.get(theme_id, theme_id), 40)}", edgecolor="white", linewidth=0.4)
+            bottom += values
+        counts = shares.groupby("period_order")["period_papers"].first().to_numpy()
+        for x, n in enumerate(counts):
+            ax.text(x, 101, f"n={n}", ha="center", va="bottom", fontsize=8, color="#444444")
+        ax.set_ylim(0, 108)
+        ax.set_ylabel("share of papers (%)")
+        ax.set_xlabel(unit)
+        ax.set_title("Theme share per " + unit)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), ncol=1 if len(table.columns) <= 16 else 2)
+        if len(periods) > 12:
+            ax.tick_params(axis="x", labelrotation=60)
+        fig.tight_layout()
+        return fig
+
+
+def speedup_distribution(board: pd.DataFrame, themes: pd.DataFrame) -> Figure:
+    """Claimed factors per theme on a log axis; each dot is one claim, speedups filled, reductions hollow."""
+    with plt.rc_context(RC_PARAMS):
+        order = board.groupby("theme_id")["value"].max().sort_values(ascending=False).index.tolist()
+        labels = themes.set_index("theme_id")["label"]
+        fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(order), 3) + 1.4))
+        rng = np.random.default_rng(0)
+        for row, theme_id in enumerate(order):
+            group = board[board["theme_id"] == theme_id]
+            jitter = rng.uniform(-0.18, 0.18, len(group))
+            for kind, filled in (("speedup", True), ("reduction", False)):
+                part = group["kind"].to_numpy() == kind
+                color = theme_color(int(theme_id))
+                ax.scatter(group["value"].to_numpy()[part], row + jitter[part], s=36, linewidths=1.3,
+                           facecolors=color if filled else "none", edgecolors=color)
+            ax.plot([group["value"].median()] * 2, [row - 0.3, row + 0.3], color="#333333", linewidth=1.2)
+        ax.set_yticks(range(len(order)), [short(labels.get(t, t), 38) for t in order])
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.set_xlabel("claimed factor (×, log scale)   ● speedup   ○ reduction   | median")
+        ax.set_title("Claimed speedups and reductions per theme")
+        ax.grid(axis="x", which="major", color="#dddddd", linewidth=0.6)
+        fig.tight_layout()
+        return fig
+
+
+def theme_metric_heatmap(counts: pd.DataFrame, themes: pd.DataFrame) -> Figure:
+    """How many papers of each theme report each metric: where each kind of evidence comes from."""
+    with plt.rc_context(RC_PARAMS):
+        labels = themes.set_index("theme_id")["label"]
+        fig, ax = plt.subplots(figsize=(1.0 + 0.62 * len(counts.columns) + 2.6, 0.42 * len(counts) + 1.8))
+        image = ax.imshow(counts.to_numpy(), cmap="Blues", aspect="auto", vmin=0)
+        ax.set_xticks(range(len(counts.columns)), [short(c, 18) for c in counts.columns], rotation=45, ha="right")
+        ax.set_yticks(range(len(counts)), [f"{t}: {short(labels.get(t, t), 34)}" for t in counts.index])
+        top = counts.to_numpy().max() or 1
+        for (row, col), value in np.ndenumerate(counts.to_numpy()):
+            if value:
+                ax.text(col, row, str(value), ha="center", va="center", fontsize=8,
+                        color="white" if value > top * 0.6 else "#222222")
+        ax.spines[:].set_visible(False)
+        ax.set_title("Papers reporting each metric, per theme")
+        fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02, label="papers")
+        fig.tight_layout()
+        return fig
