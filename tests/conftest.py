@@ -36,3 +36,29 @@ def conference_jsonl(tmp_path: Path) -> Path:
     path = tmp_path / "conference_sample.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in conference_sample(200)), encoding="utf-8")
     return path
+
+
+def run_cli(*args: str) -> str:
+    """Run the real `trends` command in-process; fail the test with its output if it fails."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory) -> Path:
+    """One embedding cache for the session's pipeline runs, so only the first run encodes."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def default_run(tmp_path_factory, shared_cache) -> dict[str, Path]:
+    """`trends run` on the default corpus, outputs in a temporary folder."""
+    out = tmp_path_factory.mktemp("default_run")
+    paths = {"processed": out / "processed", "reports": out / "reports", "cache": shared_cache}
+    run_cli("run", "--input", str(RAW_DIR), *(f"--{k}={v}" for k, v in paths.items()))
+    return paths
