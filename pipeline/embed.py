@@ -49,8 +49,8 @@ def resolve_model(name: str | None) -> str:
 
 @contextmanager
 def _offline() -> Iterator[None]:
-    """Forbid hub downloads for the duration, restoring the caller's environment after."""
-    saved = {key: os.environ.get(key) for key in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    """Forbid hub downloads (and their progress bars, which would break our own display) for the duration."""
+    saved = {key: os.environ.get(key) for key in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_PROGRESS_BARS")}
     os.environ.update({key: "1" for key in saved})
     try:
         yield
@@ -67,7 +67,9 @@ def load_model(name: str | None = None, device: str = "cpu") -> SentenceTransfor
     target = resolve_model(name)
     with _offline():  # also around the import: huggingface_hub reads HF_HUB_OFFLINE when imported
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars would tear the stage display
         try:
             return SentenceTransformer(target, device=device, local_files_only=True)
         except Exception as error:  # OSError, ValueError, hub errors...: one cause for the user

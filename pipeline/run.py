@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 
-from pipeline import embed, ingest, schema, store, themes
+from pipeline import embed, ingest, schema, store, theme_updates
 from pipeline.claims import extract_claims
 from pipeline.embed_cache import EmbeddingCache
 from pipeline.settings import Settings
@@ -169,6 +169,51 @@ def embed_papers(papers: pd.DataFrame, settings: Settings, progress: Progress) -
     return np.stack([found[h] for h in hashes])
 
 
+# --------------------------------------------------------------------------- themes
+
+
+def assign_themes(papers: pd.DataFrame, vectors: np.ndarray, settings: Settings,
+                  progress: Progress) -> tuple[np.ndarray, np.ndarray, pd.DataFrame, dict]:
+    """Theme ids, map positions, the themes table and how they were made.
+
+    When the stored run used the same model, seed and theme count and most papers are already known,
+    the stored themes are extended (old papers keep theme and place); otherwise all are re-clustered.
+    """
+    ids = papers["paper_id"].tolist()
+    previous = stored_themes(settings)
+    if previous is not None and theme_updates.can_extend(ids, previous[0]):
+        with progress.stage("themes") as status:
+            extension = theme_updates.extend_themes(vectors, ids, *previous)
+            status["note"] = (f"kept the {len(extension.themes)} stored themes, placed "
+                              f"{extension.info['n_new_papers']} new papers (--recluster re-fits)")
+        return extension.labels, extension.coords, extension.themes, extension.info
+    from pipeline import themes  # scikit-learn loads only when clustering, not for reports or warm runs
+
+    with progress.stage("themes") as status:
+        docs = [embed.clean_text(t, a) for t, a in zip(papers["title"], papers["abstract"])]
+        fitted = themes.fit_themes(vectors, docs, paper_ids=ids, n_themes=settings.n_themes, seed=settings.seed)
+        status["note"] = f"{len(fitted.themes)} themes ({fitted.info.get('selection', '')})"
+    with progress.stage("layout"):
+        coords = themes.layout_2d(vectors, seed=settings.seed)
+    return fitted.labels, coords, fitted.themes, fitted.info
+
+
+def stored_themes(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The last run's paper themes and positions and its themes table, if made with the same settings."""
+    if settings.recluster or not store.database_path(settings.processed_dir).exists():
+        return None
+    try:
+        stored = store.read_tables(settings.processed_dir, ["papers", "themes", "run_info"])
+    except store.StoreError:
+        return None
+    info = dict(zip(stored["run_info"]["key"], stored["run_info"]["value"]))
+    expected = {"model": settings.model, "seed": str(settings.seed),
+                "n_themes requested": str(settings.n_themes or "automatic")}
+    if any(info.get(key) != value for key, value in expected.items()) or stored["themes"].empty:
+        return None
+    return stored["papers"][["paper_id", "theme_id", "x", "y"]], stored["themes"]
+
+
 # --------------------------------------------------------------------------- the run
 
 
@@ -195,19 +240,13 @@ def run_pipeline(settings: Settings, progress: Progress | None = None) -> dict[s
         progress.console.print(f"[yellow]warning[/] {where}: {message}", highlight=False)
     papers = tables["papers"]
     vectors = embed_papers(papers, settings, progress)
-    with progress.stage("themes") as status:
-        docs = [embed.clean_text(t, a) for t, a in zip(papers["title"], papers["abstract"])]
-        fitted = themes.fit_themes(vectors, docs, paper_ids=papers["paper_id"].tolist(),
-                                   n_themes=settings.n_themes, seed=settings.seed)
-        status["note"] = f"{len(fitted.themes)} themes ({fitted.info.get('criterion', '')})"
-    with progress.stage("layout"):
-        coords = themes.layout_2d(vectors, seed=settings.seed)
-    papers = papers.assign(theme_id=fitted.labels, x=coords[:, 0], y=coords[:, 1])
+    labels, coords, theme_table, theme_info = assign_themes(papers, vectors, settings, progress)
+    papers = papers.assign(theme_id=labels, x=coords[:, 0], y=coords[:, 1])
     with progress.stage("claims") as status:
         claims = extract_claims(papers)
         status["note"] = f"{len(claims)} claims in {claims['paper_id'].nunique()} papers"
-    tables.update(papers=papers, themes=fitted.themes, claims=claims)
-    tables["run_info"] = run_info(settings, digest, fitted.info, progress.timings)
+    tables.update(papers=papers, themes=theme_table, claims=claims)
+    tables["run_info"] = run_info(settings, digest, theme_info, progress.timings)
     with progress.stage("store") as status:
         status["note"] = str(store.write_tables(tables, settings.processed_dir))
     with progress.stage("report") as status:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtr  # Student's t CDF; scipy.stats would add half a second of imports
 
 from pipeline.ingest import page_date_order
 
@@ -67,12 +67,24 @@ def theme_growth(shares: pd.DataFrame) -> pd.DataFrame:
     for theme_id, group in shares.groupby("theme_id"):
         group = group.sort_values("period_order")
         share_pp = group["share"].to_numpy() * 100
-        fit = stats.linregress(np.arange(len(group)), share_pp)
-        p_value = float(fit.pvalue) if np.isfinite(fit.pvalue) else 1.0
-        rows.append((int(theme_id), float(fit.slope), p_value, share_pp[0] / 100, share_pp[-1] / 100,
-                     _direction(float(fit.slope), p_value)))
+        slope, p_value = linear_trend(share_pp)
+        rows.append((int(theme_id), slope, p_value, share_pp[0] / 100, share_pp[-1] / 100,
+                     _direction(slope, p_value)))
     growth = pd.DataFrame(rows, columns=GROWTH_COLUMNS)
     return growth.sort_values(["slope_pp", "theme_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def linear_trend(values: np.ndarray) -> tuple[float, float]:
+    """Least-squares slope of `values` over 0..n-1 and the two-sided p-value of 'slope = 0'."""
+    x = np.arange(len(values), dtype=float)
+    x_centred = x - x.mean()
+    slope = float(x_centred @ (values - values.mean()) / (x_centred @ x_centred))
+    residuals = values - values.mean() - slope * x_centred
+    dof = len(values) - 2
+    stderr = np.sqrt((residuals @ residuals) / dof / (x_centred @ x_centred))
+    if stderr == 0:
+        return slope, 0.0 if slope != 0 else 1.0
+    return slope, float(2 * stdtr(dof, -abs(slope / stderr)))
 
 
 def _direction(slope_pp: float, p_value: float) -> str:
