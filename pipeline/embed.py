@@ -49,8 +49,10 @@ def resolve_model(name: str | None) -> str:
 
 @contextmanager
 def _offline() -> Iterator[None]:
-    """Forbid hub downloads (and their progress bars, which would break our own display) for the duration."""
-    saved = {key: os.environ.get(key) for key in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_PROGRESS_BARS")}
+    """Forbid hub downloads (and their progress bars, which would break our own display) for the
+    duration, restoring the caller's environment after."""
+    keys = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_PROGRESS_BARS")
+    saved = {key: os.environ.get(key) for key in keys}
     os.environ.update({key: "1" for key in saved})
     try:
         yield
