@@ -225,7 +225,7 @@ def run_pipeline(settings: Settings, progress: Progress | None = None) -> dict[s
     progress = progress or Progress()
     sources = collect_sources(settings.inputs)
     digest = fingerprint(settings, sources)
-    if not settings.force and is_up_to_date(settings, digest):
+    if not (settings.force or settings.recluster) and is_up_to_date(settings, digest):
         progress.console.print("[green]✓[/] up to date: inputs, settings and code are unchanged since the last run "
                                f"(outputs in {settings.processed_dir} and {settings.reports_dir}; --force rebuilds)")
         return None
