@@ -4,7 +4,7 @@ Re-clustering after adding one page would renumber and relabel themes and move e
 map; a researcher comparing today's report with yesterday's wants the old papers where they were.
 New papers join the theme whose centre (mean of its members' unit vectors) is most similar, and are
 placed on the map at the similarity-weighted mean position of their nearest old neighbours. Neither
-step needs UMAP (nor its JIT), so an incremental run costs little beyond encoding the new papers.
+step needs a new t-SNE layout, so an incremental run costs little beyond encoding the new papers.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from pipeline.report.maps import interactive_map_html, theme_map_figure
 from pipeline.report.style import theme_color
 
 LEADERBOARD_ROWS = 30
-PACKAGES = ("literature-trends", "sentence-transformers", "torch", "scikit-learn", "umap-learn", "pandas", "duckdb")
+PACKAGES = ("literature-trends", "sentence-transformers", "torch", "scikit-learn", "openTSNE", "pandas", "duckdb")
 
 
 @dataclass(frozen=True)
