@@ -22,6 +22,8 @@ from pipeline.report.maps import interactive_map_html, theme_map_figure
 from pipeline.report.style import theme_color
 
 LEADERBOARD_ROWS = 30
+# Past this many papers a theme's section lists the most listed and most claiming ones; all are in tables/papers.csv.
+PAPERS_PER_THEME = 60
 PACKAGES = ("literature-trends", "sentence-transformers", "torch", "scikit-learn", "openTSNE", "pandas", "duckdb")
 
 
@@ -184,15 +186,23 @@ def growth_rows(growth: pd.DataFrame, themes: pd.DataFrame) -> list[dict]:
     return [{**row, "label": _label(themes, row["theme_id"])} for row in growth.to_dict("records")]
 
 
-def per_theme_sections(papers: pd.DataFrame, themes: pd.DataFrame, claims: pd.DataFrame) -> list[dict]:
-    claims_by_paper = {pid: group.sort_values("start").to_dict("records") for pid, group in claims.groupby("paper_id")}
+def per_theme_sections(papers: pd.DataFrame, themes: pd.DataFrame, claims: pd.DataFrame,
+                       limit: int = PAPERS_PER_THEME) -> list[dict]:
+    """Each theme's papers (most listed and most claiming first, at most `limit`) with their claims."""
+    n_claims = claims["paper_id"].value_counts()
+    ranked = papers.assign(n_claims=papers["paper_id"].map(n_claims).fillna(0)).sort_values(
+        ["n_appearances", "n_claims", "title"], ascending=[False, False, True])
+    shown = ranked.groupby("theme_id", sort=False).head(limit)
+    claims_by_paper = {pid: group.sort_values("start").to_dict("records")
+                       for pid, group in claims[claims["paper_id"].isin(shown["paper_id"])].groupby("paper_id")}
+    columns = ["paper_id", "title", "code_url", "url", "n_appearances"]
     sections = []
     for theme in themes.sort_values("theme_id").itertuples(index=False):
-        members = papers[papers["theme_id"] == theme.theme_id].sort_values(["n_appearances", "title"], ascending=[False, True])
+        members = shown[shown["theme_id"] == theme.theme_id]
         sections.append({
-            "theme_id": theme.theme_id, "label": theme.label, "keywords": theme.keywords,
+            "theme_id": theme.theme_id, "label": theme.label, "keywords": theme.keywords, "size": theme.size,
             "papers": [{**paper, "claims": claims_by_paper.get(paper["paper_id"], [])}
-                       for paper in members[["paper_id", "title", "code_url", "url", "n_appearances"]].to_dict("records")],
+                       for paper in members[columns].to_dict("records")],
         })
     return sections
 
@@ -221,6 +231,7 @@ def csv_tables(tables: dict[str, pd.DataFrame], shares: pd.DataFrame, growth: pd
                board: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The report's tables as CSV, for spreadsheets."""
     return {
+        "papers": tables["papers"].drop(columns=["abstract"]),
         "themes": tables["themes"],
         "theme_shares": shares,
         "theme_growth": growth,
