@@ -48,19 +48,23 @@ class Case:
     walls: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     stages: dict[str, list[float]] = field(default_factory=dict)
+    stage_mb: dict[str, float] = field(default_factory=dict)
 
-    def add(self, wall: float, rss_mb: float, stages: dict[str, float]) -> None:
+    def add(self, wall: float, rss_mb: float, stages: dict[str, float], stage_mb: dict[str, float]) -> None:
         self.walls.append(wall)
         self.rss_mb.append(rss_mb)
         for stage, seconds in stages.items():
             self.stages.setdefault(stage, []).append(seconds)
+        for stage, mb in stage_mb.items():
+            self.stage_mb[stage] = max(mb, self.stage_mb.get(stage, 0.0))
 
 
-STAGE_LINE = re.compile(r"^✓ (?P<stage>[\w ]+?)\s+(?P<seconds>[\d.]+) s", re.MULTILINE)
+STAGE_LINE = re.compile(r"^✓ (?P<stage>[\w ]+?)\s+(?P<seconds>[\d.]+) s\s+(?P<mb>\d+) MB", re.MULTILINE)
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, float, dict[str, float]]:
-    """Wall seconds, peak RSS (MB, from the kernel via wait4) and the stage times the run printed."""
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float, dict[str, float], dict[str, float]]:
+    """Wall seconds, peak RSS (MB, from the kernel via wait4), and per stage the seconds and the
+    process's peak RSS at its end, as the run printed them."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors,
@@ -71,10 +75,11 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, float, dict[str, float]]:
         log = errors.read().decode("utf-8", "replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{log[-2000:]}")
-    stages = {m["stage"]: float(m["seconds"]) for m in STAGE_LINE.finditer(log)}
+    matches = list(STAGE_LINE.finditer(log))
+    stages = {m["stage"]: float(m["seconds"]) for m in matches}
     if stages:
         stages["imports & other"] = max(0.0, wall - sum(stages.values()))
-    return wall, usage.ru_maxrss / 1024, stages
+    return wall, usage.ru_maxrss / 1024, stages, {m["stage"]: float(m["mb"]) for m in matches}
 
 
 def trends_run(work: Path, inputs: list[Path], case: Case) -> None:
@@ -144,10 +149,13 @@ def print_table(cases: list[Case]) -> None:
     from rich.table import Table
 
     table = Table(title="trends pipeline benchmark (wall seconds; median, min–max over runs)")
-    for column in ("case", "runs", "median s", "min–max s", "peak RSS MB", "per-stage median s"):
-        table.add_column(column, justify="left" if column in ("case", "per-stage median s") else "right")
+    stage_column = "per stage: median s (peak RSS MB at its end)"
+    for column in ("case", "runs", "median s", "min–max s", "peak RSS MB", stage_column):
+        table.add_column(column, justify="left" if column in ("case", stage_column) else "right")
     for case in cases:
-        stages = ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in case.stages.items())
+        stages = ", ".join(
+            f"{k} {statistics.median(v):.1f}" + (f" ({case.stage_mb[k]:.0f})" if k in case.stage_mb else "")
+            for k, v in case.stages.items())
         table.add_row(case.name, str(len(case.walls)), f"{statistics.median(case.walls):.1f}",
                       f"{min(case.walls):.1f}–{max(case.walls):.1f}", f"{max(case.rss_mb):.0f}", stages)
     Console(width=200).print(table)

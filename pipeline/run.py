@@ -7,6 +7,8 @@ owns the file system, the embedding cache, timings and the progress display.
 from __future__ import annotations
 
 import hashlib
+import resource
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,7 +53,7 @@ class Progress:
         elapsed = time.perf_counter() - started
         self.timings[name] = elapsed
         note = f" [dim]{status['note']}[/]" if status.get("note") else ""
-        self.console.print(f"[green]✓[/] {name:<8} {elapsed:6.1f} s{note}")
+        self.console.print(f"[green]✓[/] {name:<8} {elapsed:6.1f} s {peak_memory_mb():6.0f} MB{note}", highlight=False)
 
     @contextmanager
     def bar(self, description: str, total: int) -> Iterator[Callable[[int], None]]:
@@ -61,6 +63,12 @@ class Progress:
         with RichProgress(*columns, console=self.console, transient=True) as bar:
             task = bar.add_task(description, total=total)
             yield lambda done: bar.update(task, completed=done)
+
+
+def peak_memory_mb() -> float:
+    """The process's peak resident memory so far (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
 # --------------------------------------------------------------------------- inputs
