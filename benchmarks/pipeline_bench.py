@@ -137,9 +137,11 @@ def default_cases(work: Path, repeats: int) -> list[Case]:
 def size_cases(work: Path, sizes: list[int]) -> list[Case]:
     cases = []
     for n in sizes:
-        case = Case(f"6 trends run --input conference sample of {n:,}")
+        corpus = sample_corpus(work, n)
+        n_records = sum(1 for _ in corpus.open(encoding="utf-8"))
+        case = Case(f"6 trends run --input conference, {n_records:,} records")
         fresh(work)
-        trends_run(work, [sample_corpus(work, n)], case)
+        trends_run(work, [corpus], case)
         cases.append(case)
     return cases
 

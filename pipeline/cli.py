@@ -73,6 +73,10 @@ def run(
         run_pipeline(settings)
     except user_errors() as exc:
         fail(exc)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted:[/] the stored outputs are unchanged; embeddings computed so far are cached, "
+                  "so running again resumes from there")
+        raise typer.Exit(130)
 
 
 @app.command()

@@ -148,14 +148,13 @@ def is_up_to_date(settings: Settings, digest: str) -> bool:
 # --------------------------------------------------------------------------- embeddings
 
 
-def embed_papers(papers: pd.DataFrame, settings: Settings, progress: Progress) -> np.ndarray:
-    """Vectors for every paper, from the cache where possible.
+def embed_papers(texts: list[str], settings: Settings, progress: Progress) -> np.ndarray:
+    """Vectors for every cleaned text, from the cache where possible.
 
     New vectors are flushed to the cache every chunk, so an interrupted large run resumes from there.
     The model (and torch) is only imported when something is missing from the cache.
     """
     with progress.stage("cache") as status:
-        texts = [embed.clean_text(t, a) for t, a in zip(papers["title"], papers["abstract"])]
         hashes = [embed.text_hash(text) for text in texts]
         cache = EmbeddingCache(settings.cache_dir / "embeddings", model_key=settings.model)
         found = cache.get_many(hashes)
@@ -180,7 +179,7 @@ def embed_papers(papers: pd.DataFrame, settings: Settings, progress: Progress) -
 # --------------------------------------------------------------------------- themes
 
 
-def assign_themes(papers: pd.DataFrame, vectors: np.ndarray, settings: Settings,
+def assign_themes(papers: pd.DataFrame, docs: list[str], vectors: np.ndarray, settings: Settings,
                   progress: Progress) -> tuple[np.ndarray, np.ndarray, pd.DataFrame, dict]:
     """Theme ids, map positions, the themes table and how they were made.
 
@@ -198,7 +197,6 @@ def assign_themes(papers: pd.DataFrame, vectors: np.ndarray, settings: Settings,
     from pipeline import themes  # scikit-learn loads only when clustering, not for reports or warm runs
 
     with progress.stage("themes") as status:
-        docs = [embed.clean_text(t, a) for t, a in zip(papers["title"], papers["abstract"])]
         fitted = themes.fit_themes(vectors, docs, paper_ids=ids, n_themes=settings.n_themes, seed=settings.seed)
         status["note"] = f"{len(fitted.themes)} themes ({fitted.info.get('selection', '')})"
     with progress.stage("layout"):
@@ -247,8 +245,9 @@ def run_pipeline(settings: Settings, progress: Progress | None = None) -> dict[s
         where = f"{source}:{line}" if pd.notna(line) else source
         progress.console.print(f"[yellow]warning[/] {where}: {message}", highlight=False)
     papers = tables["papers"]
-    vectors = embed_papers(papers, settings, progress)
-    labels, coords, theme_table, theme_info = assign_themes(papers, vectors, settings, progress)
+    docs = [embed.clean_text(title, abstract) for title, abstract in zip(papers["title"], papers["abstract"])]
+    vectors = embed_papers(docs, settings, progress)
+    labels, coords, theme_table, theme_info = assign_themes(papers, docs, vectors, settings, progress)
     papers = papers.assign(theme_id=labels, x=coords[:, 0], y=coords[:, 1])
     with progress.stage("claims") as status:
         claims = extract_claims(papers)
