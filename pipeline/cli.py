@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from pipeline import queries, store
+from pipeline.embed import ModelError
 from pipeline.ingest import InputError
 from pipeline.output import Format, emit
 from pipeline.settings import Settings, SettingsError, load_settings
@@ -26,11 +27,8 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format
 LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="At most this many rows.")]
 
 
-def user_errors() -> tuple[type[Exception], ...]:
-    """Errors that are the user's to fix; the embedding model's joins only when it is loaded."""
-    from pipeline.embed import ModelError
-
-    return (InputError, SettingsError, store.StoreError, ModelError)
+# Errors that are the user's to fix: printed as one line, never as a traceback.
+USER_ERRORS = (InputError, SettingsError, store.StoreError, ModelError)
 
 
 def fail(exc: Exception) -> None:
@@ -71,7 +69,7 @@ def run(
     )
     try:
         run_pipeline(settings)
-    except user_errors() as exc:
+    except USER_ERRORS as exc:
         fail(exc)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted:[/] the stored outputs are unchanged; embeddings computed so far are cached, "

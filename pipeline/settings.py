@@ -52,6 +52,18 @@ def load_settings(config_file: Path | None = None) -> Settings:
     return replace(Settings(), **_coerce(data.get("trends", data), source=str(path)))
 
 
+# Settings that are not paths: their type as read from TOML, and how to name it in an error.
+VALUE_TYPES: dict[str, tuple[type, str]] = {
+    "model": (str, "a model name or path (text)"),
+    "device": (str, "a device name such as cpu or cuda"),
+    "batch_size": (int, "a positive whole number"),
+    "n_themes": (int, "a positive whole number"),
+    "seed": (int, "a whole number"),
+    "recluster": (bool, "true or false"),
+    "force": (bool, "true or false"),
+}
+
+
 def _coerce(values: dict[str, Any], source: str) -> dict[str, Any]:
     """Check names and convert paths, so a typo in a config file is an error, not silently ignored."""
     known = {f.name for f in fields(Settings)}
@@ -65,7 +77,10 @@ def _coerce(values: dict[str, Any], source: str) -> dict[str, Any]:
     if "inputs" in out:
         items = [out["inputs"]] if isinstance(out["inputs"], (str, Path)) else out["inputs"]
         out["inputs"] = tuple(Path(item) for item in items)
+    for key, (kinds, meaning) in VALUE_TYPES.items():
+        if key in out and (not isinstance(out[key], kinds) or isinstance(out[key], bool) is not (kinds is bool)):
+            raise SettingsError(f"{source}: {key} must be {meaning}, got {out[key]!r}")
     for key in ("batch_size", "n_themes"):
-        if key in out and (not isinstance(out[key], int) or out[key] < 1):
+        if key in out and out[key] < 1:
             raise SettingsError(f"{source}: {key} must be a positive whole number, got {out[key]!r}")
     return out
