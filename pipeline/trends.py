@@ -19,6 +19,8 @@ GROWTH_COLUMNS = ["theme_id", "slope_pp", "p_value", "first_share", "last_share"
 # A slope under this many percentage points per period is called stable whatever its p-value.
 MIN_SLOPE_PP = 1.0
 SIGNIFICANCE = 0.1
+# Periods with fewer papers are left out of shares and slopes.
+MIN_PERIOD_PAPERS = 10
 
 
 def paper_periods(papers: pd.DataFrame, appearances: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -40,8 +42,14 @@ def paper_periods(papers: pd.DataFrame, appearances: pd.DataFrame) -> tuple[pd.D
     return rows.reset_index(drop=True), unit
 
 
-def theme_shares(papers: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
-    """Each theme's share of the papers in each period (every theme appears in every period)."""
+def theme_shares(papers: pd.DataFrame, periods: pd.DataFrame, min_papers: int = MIN_PERIOD_PAPERS) -> pd.DataFrame:
+    """Each theme's share of the papers in each period with at least `min_papers` papers.
+
+    Every theme appears in every kept period. Sparse periods (the early years of a conference
+    corpus) would make shares of 0 % or 100 % out of one or two papers and swamp the slopes.
+    """
+    sizes = periods["period"].map(periods["period"].value_counts())
+    periods = periods[sizes >= min_papers]
     if periods.empty:
         return pd.DataFrame(columns=SHARES_COLUMNS)
     joined = periods.merge(papers[["paper_id", "theme_id"]], on="paper_id")

@@ -99,3 +99,11 @@ def test_leaderboard_keeps_factors_largest_first():
     assert board["value"].tolist() == [10.0, 5.0]
     assert board["theme"].tolist() == ["one", "zero"]
     assert trends.largest_speedup_per_paper(claims).to_dict() == {"a": 5.0}
+
+
+def test_sparse_periods_are_left_out():
+    papers = pd.DataFrame({"paper_id": [f"p{i}" for i in range(25)], "theme_id": [i % 2 for i in range(25)]})
+    periods = pd.DataFrame({"paper_id": papers["paper_id"], "period": ["1990"] * 2 + ["2000"] * 11 + ["2001"] * 12,
+                            "period_order": [1990] * 2 + [2000] * 11 + [2001] * 12})
+    shares = trends.theme_shares(papers, periods, min_papers=10)
+    assert sorted(shares["period"].unique()) == ["2000", "2001"]

@@ -141,8 +141,9 @@ def summary_sentences(tables: dict[str, pd.DataFrame], unit: str, growth: pd.Dat
         )
     elif not growth.empty:
         top = growth.iloc[0]
-        sentences.append(f"No theme grows significantly; the largest slope is “{_label(themes, top.theme_id)}” at "
-                         f"{top.slope_pp:+.1f} pp per {unit} (p = {top.p_value:.2g}).")
+        sentences.append(f"No theme's share grows by 1 percentage point or more per {unit} with p ≤ 0.1; the "
+                         f"largest slope is “{_label(themes, top.theme_id)}” at {top.slope_pp:+.1f} pp per {unit} "
+                         f"(p = {top.p_value:.2g}).")
     else:
         sentences.append("Growth is not measured: it needs at least three dated periods.")
     return sentences

@@ -9,36 +9,52 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from pipeline.report.style import RC_PARAMS, theme_color
+from pipeline.report.style import OUTLIER_COLOR, RC_PARAMS, theme_color
+
+
+MAX_SHARE_THEMES = 12  # more stacked colours than this cannot be told apart
 
 
 def short(label: str, width: int = 28) -> str:
     return textwrap.shorten(str(label), width=width, placeholder="…")
 
 
-def theme_share_chart(shares: pd.DataFrame, themes: pd.DataFrame, unit: str) -> Figure:
-    """Stacked shares per period: how the corpus divides among themes over time."""
+def theme_share_chart(shares: pd.DataFrame, themes: pd.DataFrame, unit: str, top: int = MAX_SHARE_THEMES) -> Figure:
+    """Stacked shares per period: how the corpus divides among themes over time.
+
+    Past `top` themes, the ones whose share moves most (largest spread over the periods) are drawn
+    and the rest are stacked together in grey as "other themes", so the colours stay tellable apart.
+    """
     with plt.rc_context(RC_PARAMS):
         table = shares.pivot_table(index=["period_order", "period"], columns="theme_id", values="share", fill_value=0)
+        if len(table.columns) > top:
+            moving = (table.max() - table.min()).sort_values(ascending=False).index[:top]
+            table = table[sorted(moving)].assign(other=1 - table[sorted(moving)].sum(axis=1))
         periods = [period for _, period in table.index]
         labels = themes.set_index("theme_id")["label"]
-        fig, ax = plt.subplots(figsize=(9, 4.8))
+        fig, ax = plt.subplots(figsize=(min(6 + 0.35 * len(periods), 16), 4.8))
         bottom = np.zeros(len(table))
         for theme_id in table.columns:
             values = table[theme_id].to_numpy() * 100
-            ax.bar(periods, values, bottom=bottom, color=theme_color(int(theme_id)), width=0.7,
-                   label=f"{theme_id}: {short(labels.get(theme_id, theme_id), 40)}", edgecolor="white", linewidth=0.4)
+            other = theme_id == "other"
+            ax.bar(range(len(periods)), values, bottom=bottom, width=0.75,
+                   color=OUTLIER_COLOR if other else theme_color(int(theme_id)),
+                   label="other themes" if other else f"{theme_id}: {short(labels.get(theme_id, theme_id), 40)}",
+                   edgecolor="white", linewidth=0.4)
             bottom += values
-        counts = shares.groupby("period_order")["period_papers"].first().to_numpy()
-        for x, n in enumerate(counts):
-            ax.text(x, 101, f"n={n}", ha="center", va="bottom", fontsize=8, color="#444444")
+        step = max(1, len(periods) // 16)
+        ax.set_xticks(range(0, len(periods), step), periods[::step], rotation=45 if len(periods) > 8 else 0,
+                      ha="right" if len(periods) > 8 else "center")
+        if len(periods) <= 12:
+            counts = shares.groupby("period_order")["period_papers"].first().to_numpy()
+            for x, n in enumerate(counts):
+                ax.text(x, 101, f"n={n}", ha="center", va="bottom", fontsize=8, color="#444444")
         ax.set_ylim(0, 108)
         ax.set_ylabel("share of papers (%)")
         ax.set_xlabel(unit)
-        ax.set_title("Theme share per " + unit)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), ncol=1 if len(table.columns) <= 16 else 2)
-        if len(periods) > 12:
-            ax.tick_params(axis="x", labelrotation=60)
+        shown = "" if "other" not in table.columns else f" ({top} most changing themes; the rest in grey)"
+        ax.set_title(f"Theme share per {unit}{shown}")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
         fig.tight_layout()
         return fig
 
