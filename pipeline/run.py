@@ -128,7 +128,8 @@ def fingerprint(settings: Settings, sources: list[Path]) -> str:
     digest = hashlib.sha256(repr((settings.model, settings.n_themes, settings.seed)).encode())
     for path in [*sources, *sorted(code.rglob("*.py")), *sorted(code.rglob("*.j2"))]:
         digest.update(path.name.encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        with open(path, "rb") as handle:  # in chunks: an arXiv snapshot is gigabytes
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
     return digest.hexdigest()
 
 
