@@ -149,5 +149,5 @@ def theme_metric_counts(claims: pd.DataFrame, papers: pd.DataFrame, top: int = 1
 
 def largest_speedup_per_paper(claims: pd.DataFrame) -> pd.Series:
     """The largest speedup factor each paper claims (papers without one are absent)."""
-    speedups = claims[(claims["kind"] == "speedup") & (claims["unit"] == "x")]
+    speedups = claims[(claims["kind"] == "speedup") & (claims["unit"] == "x") & (claims["value"] > 0)]
     return speedups.groupby("paper_id")["value"].max()

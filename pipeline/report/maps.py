@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 from matplotlib.figure import Figure
 
 from pipeline.report.style import RC_PARAMS, theme_color
+from pipeline.trends import largest_speedup_per_paper
 
 LABEL_WIDTH = 22  # characters per line of a map label
 MAX_MAP_LABELS = 20  # beyond this the labels cover the map; smaller themes stay unlabelled
@@ -228,9 +229,7 @@ def _largest_speedups(claims: pd.DataFrame | None, papers: pd.DataFrame) -> pd.S
     """Per paper row, the largest "N×" speedup it claims (NaN where none)."""
     if claims is None or claims.empty:
         return pd.Series(np.nan, index=papers.index)
-    factors = claims[(claims["kind"] == "speedup") & (claims["unit"] == "x") & (claims["value"] > 0)]
-    best = factors.groupby("paper_id")["value"].max()
-    return papers["paper_id"].map(best).astype("float64")
+    return papers["paper_id"].map(largest_speedup_per_paper(claims)).astype("float64")
 
 
 def _paper_records(
