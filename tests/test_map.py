@@ -4,13 +4,16 @@ selection, works at 360 px, and never touches the network. Expectations come fro
 from __future__ import annotations
 
 import re
+from itertools import combinations
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from pipeline import trends
-from pipeline.report.map_page import map_page_html
+from pipeline.report.map_page import map_page_html, page_meta
+from pipeline.report.style import PALETTE, theme_color
 from tests.browser import open_page, browsers, playwright_session  # noqa: F401  (fixtures)
 
 READY = "body[data-ready]"
@@ -70,10 +73,18 @@ def test_map_draws_and_names_themes_without_webgl(open_page, map_file, tables):
         const c = document.getElementById('map'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0) n++; return n; }""")
     assert coloured > 194 * 10, f"only {coloured} pixels drawn for 194 papers"
-    labels = page.locator("#labels .label:visible").all_inner_texts()
-    names = {re.sub(r"\s+", " ", s) for s in tables["themes"]["label"]} | set(tables["themes"]["parent_label"].dropna())
-    shown = {re.sub(r"\s*\n\s*", " · ", text.strip()) for text in labels}
-    assert len(shown) >= 5 and shown <= {n.upper() for n in names} | names, shown
+    labels = page.evaluate("trendsMap.shownLabels")
+    themes = tables["themes"]
+    names = set(themes["label"]) | {label.upper() for label in themes["parent_label"].dropna()}
+    assert len(labels) >= 5 and {label["text"] for label in labels} <= names, labels
+    boxes = [label["box"] for label in labels]
+    assert not any(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3] for a, b in combinations(boxes, 2))
+    dark = page.evaluate("""(boxes) => boxes.map(([x0, y0, x1, y1]) => {
+        const r = devicePixelRatio, ctx = document.getElementById('map').getContext('2d');
+        const d = ctx.getImageData(x0 * r, y0 * r, (x1 - x0) * r, (y1 - y0) * r).data;
+        let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && d[i] + d[i + 1] + d[i + 2] < 270) n++;
+        return n; })""", boxes)
+    assert min(dark) > 30, f"a label box without text drawn in it: {dark}"
     titles = page.evaluate("Object.fromEntries(trendsMap.papers.paper_id.map((id, i) => [id, trendsMap.papers.title[i]]))")
     abstracts = page.evaluate("Object.fromEntries(trendsMap.papers.paper_id.map((id, i) => [id, trendsMap.papers.abstract[i]]))")
     papers = tables["papers"].set_index("paper_id")
@@ -172,7 +183,7 @@ def test_map_fits_a_phone_screen(open_page, map_file):
     assert layout["scroll"] <= 360, "no sideways scrolling"
     assert layout["map"]["width"] >= 340 and layout["map"]["height"] >= 300
     assert layout["bar"]["bottom"] <= layout["map"]["top"] + 1 and layout["panel"]["top"] >= layout["map"]["bottom"] - 1
-    assert page.locator("#labels .label:visible").count() >= 2
+    assert len(page.evaluate("trendsMap.shownLabels")) >= 2
     watch.assert_clean()
 
 
@@ -205,3 +216,26 @@ def test_page_is_one_offline_file_without_plotting_library(map_file):
     html = map_file.read_text(encoding="utf-8")
     assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", html)
     assert "plotly" not in html.lower() and len(html) < 400_000
+
+
+def cielab(colour: str) -> np.ndarray:
+    """sRGB hex → CIELAB (D65), to measure how far apart two colours look."""
+    rgb = np.array([int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ linear
+    f = np.where(xyz / WHITE > 216 / 24389, np.cbrt(xyz / WHITE), (24389 / 27 * xyz / WHITE + 16) / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+WHITE = np.array([0.95047, 1.0, 1.08883])
+
+
+def test_thirty_distinct_theme_colours_shared_by_map_and_figures(tables):
+    assert len(set(PALETTE)) == 30
+    closest = min(np.linalg.norm(cielab(a) - cielab(b)) for a, b in combinations(PALETTE, 2))
+    assert closest >= 20, f"two theme colours only {closest:.1f} ΔE apart"
+    assert all(cielab(c)[0] <= 90 for c in PALETTE), "every colour shows on white (Okabe-Ito yellow is 88)"
+    periods, unit = trends.paper_periods(tables["papers"], tables["appearances"])
+    meta = page_meta(tables["papers"], tables["themes"], tables["claims"], periods, unit)
+    assert {t["id"]: t["color"] for t in meta["themes"]} == {t: theme_color(t) for t in tables["themes"]["theme_id"]}
+    assert theme_color(30) == theme_color(0) and theme_color(-1) not in PALETTE

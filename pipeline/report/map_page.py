@@ -13,7 +13,6 @@ deflating the text itself, because the 32 KB deflate window then spans twice as 
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 import re
@@ -34,6 +33,7 @@ from pipeline.trends import largest_speedup_per_paper
 COORDINATE_STEPS = 65535  # positions quantized to 16 bits: under a pixel at 40x zoom on a 1600 px map
 _TOKEN_RE = re.compile(r"\w+ ?|[^\w]+ ?")  # a word with its trailing space, or a run of the rest
 _BLANKS = str.maketrans({c: " " for c in "\n\r\t\f\v\x00\u2028\u2029"})  # same length: offsets hold
+_UNSAFE_IN_SCRIPT = (0x00, 0x0D, 0x3C)  # the HTML parser rewrites NUL and CR; "<" may end the script
 _AREA_COLUMNS = (("area_id", "area_label"), ("parent_id", "parent_label"))
 
 
@@ -242,10 +242,21 @@ def _text(value: object) -> str:
     return "" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
-def _encode(data: bytes) -> str:
-    """Raw deflate (the browser's `DecompressionStream("deflate-raw")`), then base64 for the HTML."""
+def _encode(data: bytes) -> Markup:
+    """Raw deflate (the browser's `DecompressionStream("deflate-raw")`), then 7 bits per character.
+
+    Base64 spends 8 bits of file on 6 of data; ASCII characters carry 7. The three values that
+    are unsafe inside a <script> element (NUL, CR, "<") become U+0080 + value, two bytes in UTF-8,
+    so the whole costs 8/7 x 1.023 of the deflated bytes instead of 4/3: 12 % less file. The page's
+    `unpack7` reverses it.
+    """
     packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
-    return base64.b64encode(packer.compress(data) + packer.flush()).decode("ascii")
+    deflated = np.frombuffer(packer.compress(data) + packer.flush(), dtype=np.uint8)
+    bits = np.unpackbits(deflated)
+    bits = np.concatenate([bits, np.zeros(-len(bits) % 7, dtype=np.uint8)]).reshape(-1, 7)
+    values = bits @ (1 << np.arange(6, -1, -1))
+    chars = values.astype(np.uint32) + np.where(np.isin(values, _UNSAFE_IN_SCRIPT), 0x80, 0)
+    return Markup(chars.astype("<u4").tobytes().decode("utf-32-le"))
 
 
 def _script_json(value: object) -> Markup:
