@@ -424,12 +424,28 @@ function claimBox(abstract, claim) {
   return box;
 }
 
+const HINT = "Click a dot to read the paper, drag to pan, scroll to zoom, Shift+drag (or “select”) to select a region.";
+
+// The panel's top shows one paper; the lists (search results, selection) stay below it.
+function clearPaper(map) {
+  map.current = -1;
+  $("details").replaceChildren(el("p", HINT, "hint"));
+}
+
 function showPaper(map, panel, i) {
   const p = map.papers;
   map.current = i;
   map.request();
   const details = $("details");
-  details.replaceChildren(el("h2", p.title[i]), panel.themeLine(i));
+  details.replaceChildren();
+  const list = ["selection", "results"].find((id) => !$(id).hidden);
+  if (list) {
+    const back = el("button", `↓ back to the ${list === "results" ? "search results" : "selection"}`, "link");
+    back.type = "button";
+    back.addEventListener("click", () => $(list).scrollIntoView({ block: "start" }));
+    details.append(back);
+  }
+  details.append(el("h2", p.title[i]), panel.themeLine(i));
   const dates = p.dates[i].map((d) => map.meta.dates.values[d]);
   if (dates.length) details.append(el("div", `${map.meta.dates.unit}: ${dates.join(", ")}`, "muted"));
   const links = el("div", null, "links");
@@ -443,6 +459,7 @@ function showPaper(map, panel, i) {
   for (const claim of claims) details.append(claimBox(abstract, claim));
   details.append(el("h3", "Abstract"), el("p", p.abstract[i] || "(no abstract)"));
   details.scrollIntoView({ block: "nearest" });
+  $("panel").scrollTop = 0;
 }
 
 // ---------------------------------------------------------------------------- filters and search
@@ -525,6 +542,7 @@ function showResults(map, panel, query) {
   const inTitle = (i) => (p.title[i].toLowerCase().includes(q) ? 0 : 1);
   indices.sort((a, b) => inTitle(a) - inTitle(b));
   panel.pages.results = 0;
+  clearPaper(map);
   panel.list("results", "results", indices, indices.length ? `${plural(indices.length, "paper")} match “${query.trim()}”`
     : `no paper matches “${query.trim()}”`);
 }
@@ -542,6 +560,7 @@ function showSelection(map, panel) {
   clear.type = "button";
   clear.addEventListener("click", () => { map.selected = null; showSelection(map, panel); map.request(); });
   panel.pages.selection = 0;
+  clearPaper(map);
   const actions = el("div", null, "row-head");
   actions.append(download, clear);
   panel.list("selection", "selection", map.selected, `${plural(map.selected.length, "paper")} selected`, [actions]);
@@ -694,6 +713,7 @@ async function main() {
   map.resize();
   map.fit();
   refresh();
+  clearPaper(map);
   $("notice").textContent = "";
   window.trendsMap = map; // for the browser tests and benchmarks
   document.body.dataset.ready = "true";
