@@ -33,7 +33,9 @@ from pipeline.trends import largest_speedup_per_paper
 COORDINATE_STEPS = 65535  # positions quantized to 16 bits: under a pixel at 40x zoom on a 1600 px map
 _TOKEN_RE = re.compile(r"\w+ ?|[^\w]+ ?")  # a word with its trailing space, or a run of the rest
 _BLANKS = str.maketrans({c: " " for c in "\n\r\t\f\v\x00\u2028\u2029"})  # same length: offsets hold
-_UNSAFE_IN_SCRIPT = (0x00, 0x0D, 0x3C)  # the HTML parser rewrites NUL and CR; "<" may end the script
+_TWO_BYTE_END = 192 + 63 * 256  # word ids below this take at most two bytes
+# In a <script> element the HTML parser rewrites NUL and CR, and "<" may end it: shifted by 128.
+_UNSAFE_IN_SCRIPT = ((b"\x00", b"\x80"), (b"\r", b"\x8d"), (b"<", b"\xbc"))
 _AREA_COLUMNS = (("area_id", "area_label"), ("parent_id", "parent_label"))
 
 
@@ -110,6 +112,7 @@ def claim_lists(papers: pd.DataFrame, claims: pd.DataFrame) -> list[list[list]]:
     reading order. Without `sentence_start`/`sentence_end` columns the sentence is found here."""
     abstracts = dict(zip(papers["paper_id"], _column(papers, "abstract")))
     rows: dict[str, list[list]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}  # each abstract's sentences, split once
     has_sentences = {"sentence_start", "sentence_end"} <= set(claims.columns)
     for claim in claims.itertuples(index=False):
         pid = str(claim.paper_id)
@@ -119,7 +122,9 @@ def claim_lists(papers: pd.DataFrame, claims: pd.DataFrame) -> list[list[list]]:
         if has_sentences and pd.notna(claim.sentence_start) and pd.notna(claim.sentence_end):
             s0, s1 = int(claim.sentence_start), int(claim.sentence_end)
         else:
-            s0, s1 = _sentence_around(abstracts[pid], start, end)
+            if pid not in spans:
+                spans[pid] = sentences(abstracts[pid])
+            s0, s1 = _sentence_around(spans[pid], start, end)
         role = _text(getattr(claim, "role", ""))
         value = None if pd.isna(claim.value) else float(claim.value)
         rows.setdefault(pid, []).append([_text(claim.kind), _text(claim.metric), value, _text(claim.unit),
@@ -136,23 +141,24 @@ def encode_texts(texts: list[str]) -> bytes:
     tokens = [_TOKEN_RE.findall(text) for text in texts]
     counts = Counter(token for text in tokens for token in text)
     vocab = [""] + [token for token, _ in counts.most_common()]
-    ids = {token: i for i, token in enumerate(vocab)}
-    out = bytearray()
-    for text in tokens:
-        for token in text:
-            _append_id(out, ids[token])
-        out.append(0)
+    index = {token: i for i, token in enumerate(vocab)}
+    ids = np.fromiter((i for text in tokens for i in (*(index[t] for t in text), 0)), dtype=np.int64)
     words = "\x00".join(vocab).encode("utf-8")
-    return len(words).to_bytes(4, "little") + words + bytes(out)
+    return len(words).to_bytes(4, "little") + words + _id_bytes(ids).tobytes()
 
 
-def _append_id(out: bytearray, i: int) -> None:
-    if i < 192:
-        out.append(i)
-    elif i < 192 + 63 * 256:
-        out += bytes((192 + ((i - 192) >> 8), (i - 192) & 255))
-    else:
-        out += b"\xff" + (i - 192 - 63 * 256).to_bytes(3, "big")
+def _id_bytes(ids: np.ndarray) -> np.ndarray:
+    """Ids < 192 as one byte; then 192 + high, low; then 255 and three bytes."""
+    two, four = (ids >= 192) & (ids < _TWO_BYTE_END), ids >= _TWO_BYTE_END
+    sizes = np.where(four, 4, np.where(two, 2, 1))
+    at = np.cumsum(sizes) - sizes
+    out = np.empty(int(sizes.sum()), dtype=np.uint8)
+    out[at[~two & ~four]] = ids[~two & ~four]
+    rest = ids[two] - 192
+    out[at[two]], out[at[two] + 1] = 192 + (rest >> 8), rest & 255
+    rest = ids[four] - _TWO_BYTE_END
+    out[at[four]], out[at[four] + 1], out[at[four] + 2], out[at[four] + 3] = 255, rest >> 16, (rest >> 8) & 255, rest & 255
+    return out
 
 
 # --------------------------------------------------------------------------- helpers
@@ -217,8 +223,8 @@ def _date_values(periods: pd.DataFrame) -> list[str]:
     return ordered["period"].astype(str).tolist()
 
 
-def _sentence_around(abstract: str, start: int, end: int) -> tuple[int, int]:
-    for s0, s1 in sentences(abstract):
+def _sentence_around(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    for s0, s1 in spans:
         if s0 <= start < s1:
             return s0, max(s1, end)
     return start, end
@@ -251,12 +257,12 @@ def _encode(data: bytes) -> Markup:
     `unpack7` reverses it.
     """
     packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
-    deflated = np.frombuffer(packer.compress(data) + packer.flush(), dtype=np.uint8)
-    bits = np.unpackbits(deflated)
+    bits = np.unpackbits(np.frombuffer(packer.compress(data) + packer.flush(), dtype=np.uint8))
     bits = np.concatenate([bits, np.zeros(-len(bits) % 7, dtype=np.uint8)]).reshape(-1, 7)
-    values = bits @ (1 << np.arange(6, -1, -1))
-    chars = values.astype(np.uint32) + np.where(np.isin(values, _UNSAFE_IN_SCRIPT), 0x80, 0)
-    return Markup(chars.astype("<u4").tobytes().decode("utf-32-le"))
+    values = np.packbits(np.pad(bits, ((0, 0), (1, 0))), axis=1).tobytes()  # 0..127, one per character
+    for unsafe, shifted in _UNSAFE_IN_SCRIPT:
+        values = values.replace(unsafe, shifted)
+    return Markup(values.decode("latin-1"))
 
 
 def _script_json(value: object) -> Markup:
