@@ -239,3 +239,18 @@ def test_thirty_distinct_theme_colours_shared_by_map_and_figures(tables):
     meta = page_meta(tables["papers"], tables["themes"], tables["claims"], periods, unit)
     assert {t["id"]: t["color"] for t in meta["themes"]} == {t: theme_color(t) for t in tables["themes"]["theme_id"]}
     assert theme_color(30) == theme_color(0) and theme_color(-1) not in PALETTE
+
+
+def test_texts_with_a_large_vocabulary_survive_the_packing(open_page, tables, tmp_path):
+    """20,000 distinct words push ids past the 1- and 2-byte ranges; odd characters ride along."""
+    papers = tables["papers"].copy()
+    extra = [f"w{k:05d}" for k in range(20_000)]
+    for row in range(10):
+        papers.loc[row, "abstract"] += " " + " ".join(extra[row::10]) + " 𝒪(n) naïve <!-- </script> \x00 \r\n end"
+    path = tmp_path / "map.html"
+    path.write_text(page_html(tables, papers), encoding="utf-8")
+    page, watch = open_page(path, ready=READY)
+    decoded = page.evaluate("Object.fromEntries(trendsMap.papers.paper_id.map((id, i) => [id, trendsMap.papers.abstract[i]]))")
+    expected = {pid: re.sub(r"[\n\r\t\x00]", " ", a) for pid, a in zip(papers["paper_id"], papers["abstract"])}
+    assert decoded == expected
+    watch.assert_clean()

@@ -142,7 +142,7 @@ def encode_texts(texts: list[str]) -> bytes:
     counts = Counter(token for text in tokens for token in text)
     vocab = [""] + [token for token, _ in counts.most_common()]
     index = {token: i for i, token in enumerate(vocab)}
-    ids = np.fromiter((i for text in tokens for i in (*(index[t] for t in text), 0)), dtype=np.int64)
+    ids = np.array([index[token] for text in tokens for token in (*text, "")], dtype=np.int64)
     words = "\x00".join(vocab).encode("utf-8")
     return len(words).to_bytes(4, "little") + words + _id_bytes(ids).tobytes()
 
