@@ -113,6 +113,7 @@ class MapView {
     this.visible = new Uint8Array(this.papers.n).fill(1);
     this.hits = null; // Uint8Array of search hits, null without a query
     this.selected = null; // indices chosen with the box
+    this.selectedBox = null; // that box, in data coordinates
     this.current = -1; // the paper in the panel
     this.themeFilter = null; // Set of theme ids, null for all
     this.colourBy = "theme";
@@ -245,7 +246,7 @@ class MapView {
     if (this.colourBy === "speedup") this.drawSpeedups(r, (i) => visible[i] && !(hits && hits[i]));
     ctx.globalAlpha = 1;
     if (hits) this.drawHits(r);
-    if (this.selected) this.ring(this.selected, r + 1.5, "#1f2328", 1.2);
+    if (this.selected) this.drawSelection(r);
     if (this.current >= 0) this.ring([this.current], r + 5, "#d62728", 2.5);
     this.drawLabels();
     this.lastDrawMs = performance.now() - started;
@@ -270,6 +271,20 @@ class MapView {
       this.fillPoints(members, this.colourOf(theme), r * 1.6, test);
       ctx.stroke();
     }
+  }
+
+  // Few selected papers get a ring each; many would merge into a black blot, so the box is drawn.
+  drawSelection(r) {
+    if (this.selected.length <= 300) { this.ring(this.selected, r + 1.5, "#1f2328", 1.2); return; }
+    const [x0, y0, x1, y1] = this.selectedBox, v = this.view, ctx = this.ctx;
+    const box = [x0 * v.scale + v.tx, (FULL - y1) * v.scale + v.ty, (x1 - x0) * v.scale, (y1 - y0) * v.scale];
+    ctx.fillStyle = "rgba(0, 114, 178, 0.10)";
+    ctx.fillRect(...box);
+    ctx.setLineDash([6, 4]);
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = "#0072B2";
+    ctx.strokeRect(...box);
+    ctx.setLineDash([]);
   }
 
   ring(indices, radius, colour, width) {
@@ -348,6 +363,8 @@ class MapView {
   }
 
   inBox(x0, y0, x1, y1) {
+    const v = this.view;
+    this.selectedBox = [(x0 - v.tx) / v.scale, FULL - (y1 - v.ty) / v.scale, (x1 - v.tx) / v.scale, FULL - (y0 - v.ty) / v.scale];
     const out = [];
     for (let i = 0; i < this.papers.n; i++) {
       if (!this.visible[i]) continue;
