@@ -74,6 +74,7 @@ def measure(browser, target: str, timeout_s: float) -> dict:
         page.goto(url, timeout=timeout_s * 1000)
     except Exception as error:  # a page that never loads is a result, not a crash
         errors.append(f"goto: {error}".splitlines()[0])
+    load_s = time.perf_counter() - started
     drawn_s, frames = None, None
     ours = page.locator("#map-meta").count() > 0
     if ours:  # our page says when it is ready
@@ -91,7 +92,7 @@ def measure(browser, target: str, timeout_s: float) -> dict:
             break
         time.sleep(0.1)
     external = [u for u in requests if u != url and not u.startswith(LOCAL_SCHEMES) and not u.startswith(url.rsplit("/", 1)[0])]
-    result = {"drawn_s": drawn_s, "errors": len(errors), "first_error": errors[0][:90] if errors else "",
+    result = {"load_s": load_s, "drawn_s": drawn_s, "errors": len(errors), "first_error": errors[0][:90] if errors else "",
               "external": len(external), "first_external": external[0][:60] if external else "",
               "requests": len(requests), "frames": frames}
     context.close()
@@ -118,14 +119,15 @@ def main() -> None:
             browser.close()
             for page, runs in results.items():
                 rows.append((page, webgl, runs))
-    print("| page | MB | WebGL | ready, or coloured pixels, after (s) | draw ms/frame (median, max) | frame wall ms, first 60 / warm | requests off the file | console errors |")
-    print("|---|---:|---|---:|---:|---:|---:|---|")
+    print("| page | MB | WebGL | load event (s) | ready, or coloured pixels, after (s) | draw ms/frame (median, max) | frame wall ms, first 60 / warm | requests off the file | console errors |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---|")
     for page, webgl, runs in rows:
         drawn = [r["drawn_s"] for r in runs if r["drawn_s"] is not None]
         frames = [r["frames"] for r in runs if r["frames"]]
         draw = [t for f in frames for t in f["draw"]]
         cells = [
             page, f"{size_of(page) / 1e6:.2f}", "on" if webgl else "off",
+            " / ".join(f"{r['load_s']:.2f}" for r in runs),
             " / ".join(f"{d:.2f}" for d in drawn) if drawn else f"never ({args.timeout:.0f} s)",
             f"{statistics.median(draw):.1f}, {max(draw):.1f}" if draw else "",
             f"{statistics.median(f['first_wall'] for f in frames):.1f} / {statistics.median(f['wall'] for f in frames):.1f}"

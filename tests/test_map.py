@@ -14,7 +14,6 @@ import pytest
 from pipeline import trends
 from pipeline.report.map_page import map_page_html, page_meta
 from pipeline.report.style import PALETTE, theme_color
-from tests.browser import open_page, browsers, playwright_session  # noqa: F401  (fixtures)
 
 READY = "body[data-ready]"
 
@@ -48,12 +47,14 @@ def matching_ids(tables: dict[str, pd.DataFrame], query: str) -> set[str]:
 
 
 def isolated_paper(page, predicate: str = "true") -> int:
-    """A paper (row on the page) with no other dot within 12 px, so a click or a pixel is its own."""
+    """A paper (row on the page) with no other dot within 12 px and no label over it, so a click or
+    a pixel is its own."""
     return page.evaluate(f"""() => {{
         const m = trendsMap, pts = Array.from({{length: m.papers.n}}, (_, i) => m.toScreen(i));
         const ok = (i) => {predicate};
+        const under = ([x, y]) => m.shownLabels.some(({{box: b}}) => x > b[0] - 8 && x < b[2] + 8 && y > b[1] - 8 && y < b[3] + 8);
         for (let i = 0; i < pts.length; i++) {{
-            if (!ok(i) || pts[i][0] < 20 || pts[i][1] < 20 || pts[i][0] > m.size.w - 20 || pts[i][1] > m.size.h - 20) continue;
+            if (!ok(i) || under(pts[i]) || pts[i][0] < 20 || pts[i][1] < 20 || pts[i][0] > m.size.w - 20 || pts[i][1] > m.size.h - 20) continue;
             if (pts.every((p, j) => j === i || Math.hypot(p[0] - pts[i][0], p[1] - pts[i][1]) > 12)) return i;
         }}
         return -1;
@@ -253,4 +254,24 @@ def test_texts_with_a_large_vocabulary_survive_the_packing(open_page, tables, tm
     decoded = page.evaluate("Object.fromEntries(trendsMap.papers.paper_id.map((id, i) => [id, trendsMap.papers.abstract[i]]))")
     expected = {pid: re.sub(r"[\n\r\t\x00]", " ", a) for pid, a in zip(papers["paper_id"], papers["abstract"])}
     assert decoded == expected
+    watch.assert_clean()
+
+
+def test_colour_by_largest_speedup(open_page, map_file, tables):
+    page, watch = open_page(map_file, ready=READY)
+    row = isolated_paper(page, "trendsMap.papers.speedup[i] !== null")
+    assert row >= 0
+    page.select_option("#colour-by", "speedup")
+    assert page.locator("#speed-scale").is_visible()
+    largest = trends.largest_speedup_per_paper(tables["claims"]).max()
+    assert page.locator("#speed-max").inner_text() == f"{largest:,.0f}×", "the scale ends at the largest speedup"
+    page.wait_for_timeout(100)
+    pixel = page.evaluate(f"""() => {{
+        const [x, y] = trendsMap.toScreen({row}), r = devicePixelRatio;
+        return Array.from(document.getElementById('map').getContext('2d')
+            .getImageData(Math.round(x * r), Math.round(y * r), 1, 1).data); }}""")
+    viridis = [(0x44, 0x01, 0x54), (0x3B, 0x52, 0x8B), (0x21, 0x91, 0x8C), (0x5E, 0xC9, 0x62), (0xFD, 0xE7, 0x25)]
+    seen = [p * pixel[3] / 255 + 255 * (1 - pixel[3] / 255) for p in pixel[:3]]  # the canvas over the white page
+    expected = [[0.85 * c + 0.15 * 255 for c in colour] for colour in viridis]  # a dot at 85 % opacity
+    assert any(all(abs(a - b) < 12 for a, b in zip(seen, e)) for e in expected), pixel
     watch.assert_clean()

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from tests.browser import browsers, open_page, playwright_session  # noqa: F401  (fixtures)
 
 # Every block of text in the report body, as the reader sees it (closed <details> included).
 TEXT_BLOCKS = """() => [...document.querySelectorAll(

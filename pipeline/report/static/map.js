@@ -706,9 +706,14 @@ async function main() {
   }
   const map = new MapView(await load());
   const panel = new Panel(map);
-  map.maxSpeedup = Math.max(2, ...map.papers.speedup.filter((s) => s !== null));
+  map.maxSpeedup = map.papers.speedup.reduce((top, s) => (s === null ? top : Math.max(top, s)), 2);
   if (map.meta.has_speedups) $("colour-by").hidden = false;
-  $("colour-by").addEventListener("change", (e) => { map.colourBy = e.target.value; map.request(); });
+  $("speed-max").textContent = valueText(map.maxSpeedup, "x");
+  $("colour-by").addEventListener("change", (e) => {
+    map.colourBy = e.target.value;
+    $("speed-scale").hidden = map.colourBy !== "speedup";
+    map.request();
+  });
 
   let query = "";
   const refresh = () => {
