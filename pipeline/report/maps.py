@@ -26,6 +26,7 @@ def theme_map_figure(papers: pd.DataFrame, themes: pd.DataFrame) -> Figure:
     """Papers as dots coloured by theme, each theme named once near its centre, labels not overlapping."""
     with plt.rc_context(RC_PARAMS):
         fig, ax = plt.subplots(figsize=(10, 7.5))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.94)  # the dots fill the figure, no empty margins
         n = len(papers)
         for theme_id, group in papers.groupby("theme_id", sort=True):
             ax.scatter(group["x"], group["y"], s=float(np.clip(6000 / max(n, 1), 3, 36)),
