@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import browsers, open_page, playwright_session  # noqa: F401  (headless Chromium fixtures)
+
 REPO = Path(__file__).resolve().parents[1]
 RAW_DIR = REPO / "data" / "raw"
 SHARED = REPO.parent / "shared"
