@@ -11,7 +11,7 @@ import pytest
 from conftest import DEV_DIR, REPO, conference_sample
 
 from pipeline import schema
-from pipeline.claim_text import clean, sentences
+from pipeline.claims.text import clean, sentences
 from pipeline.claims import Claim, claims_in_text, extract_claims
 
 ECAR = (

@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from pipeline.claim_rules import ABBREVIATIONS
+from pipeline.claims.vocab import ABBREVIATIONS
 
 _REPLACEMENTS: list[tuple[str, str]] = [
     (r"\s*\\times\b", "x"),                               # $3\times$ -> 3x, 256 \times 256 -> 256x 256
@@ -38,8 +38,20 @@ _CLEAN_RE = re.compile(
     r"(?=[\\$_{}×−‐‑∼≈\u00a0µ]|\s+\\|\b[iblgtep])(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
 )
 
+WORD_RE = re.compile(r"[^\s]+")
+CLAUSE_END_RE = re.compile(r"[,;:()]|\b(?:while|whereas|but|and|with)\b")
+
 _SENTENCE_END_RE = re.compile(r"[.!?][\"')\]]*(?:\s+|(?<=[a-z]\.)(?=[A-Z][a-z]))")
 _WORD_BEFORE_RE = re.compile(r"([\w.\-]+)$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a cleaned abstract: ``text[lo:hi]``, with the whole text kept for offsets."""
+
+    text: str
+    lo: int
+    hi: int
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,248 @@
+"""Deciding each quantity's kind from the words next to it.
+
+A factor, percent or bare number takes its kind from a cue word ("faster", "fewer", "better") after
+it, else before it, and from the direction of its metric (a cut in FID is an improvement); a size
+is a scale fact unless it is the target of a cut ("to merely 88 GPU-days"); a stated value is a score.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.claims import vocab as V
+from pipeline.claims.context import BY_AMOUNT_RE, SCORE_RIGHT_RE, MetricName, direction, metric_in, score_metric_next_to, size_metric
+from pipeline.claims.coordinate import CUED_FORMS, is_change
+from pipeline.claims.numbers import FACTOR_OF_RE, Quantity
+from pipeline.claims.text import CLAUSE_END_RE, WORD_RE, Sentence
+
+_QUANTIFIER_RE = re.compile(r"\s+than\b")
+_OR_SO_RE = re.compile(r"\bor\s+$")  # "8.4% or less" bounds a value, it does not cut it
+_COMPARATIVE_RE = re.compile(
+    r"(?i)more|higher|better|greater|less|lower|fewer|smaller|faster|larger|superior|stronger|worse|slower|costlier"
+)
+_RISE_WORDS = re.compile(r"(?i)increas\w*|higher|more|greater")
+_TO_REDUCED_RE = re.compile(r"\b(?:to|into)\s+(?:just |only |merely |as few as |as little as |a )?$", re.I)
+"""The target of a cut ("reduces ... to merely 88 GPU-days"); with a reduce verb this is a reduction."""
+_PERCENT_CUT_LEFT_RE = re.compile(rf"\b(?:{V.CUT_VERBS})\s+(?:\w+\s+)?$", re.I)
+_PERCENT_ONLY_LEFT_RE = re.compile(r"\b(?:only|just|merely|mere)\s+(?:\w+\s+)?$", re.I)
+"""Words just before a share that make it a saving: a cut ("skip 25-30% of FFN blocks"), or "only"
+before a share of a resource ("only 10% of the data"; "only 30% of papers" is no saving)."""
+_USING_RE = re.compile(r"\b(?:with|using|uses|requires?|requiring|needs?)\s+(?:only\s+|just\s+|merely\s+)?$")
+_STATE_RE = re.compile(
+    r"(?:(?<!up )\bto|\breach\w*|\battain\w*|\bachiev\w*|\bobtain\w*|\bvs\.?|\bversus)\s+"
+    r"(?:an? |about |around |approximately |roughly |nearly |just |only )?$"
+)
+"""A value reached or compared with, not a change: "improves FID to 2.1", "reaching 78.2%", "vs. 73.9%"."""
+_IMPROVEMENT_OF_RE = re.compile(
+    r"\b(?:improvement|gain|increase|boost|margin)s?\s+of\s+(?:up to\s+|about\s+|around\s+)?$", re.I
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A word that tells a quantity's kind ("faster", "fewer", "better"), and where it is."""
+
+    kind: str
+    start: int
+    end: int
+    word: str
+
+
+@dataclass
+class Cues:
+    """Which cue words of a sentence are already spoken for, and the last one used per unit."""
+
+    used: list[tuple[int, int]] = field(default_factory=list)
+    last: dict[str, Cue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Where a coordinated group sits: its members share the words before and after it."""
+
+    start: int
+    end: int
+    right_end: int
+
+
+def decide_groups(s: Sentence, groups: list[list[Quantity]]) -> None:
+    """Set kind and metric on every quantity of the sentence's coordinated groups (kind None: no claim)."""
+    cues = Cues()
+    floor = s.lo
+    for i, group in enumerate(groups):
+        stop = groups[i + 1][0].start if i + 1 < len(groups) else s.hi
+        floor = _resolve_group(s, cues, group, floor, stop)
+
+
+def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, stop: int) -> int:
+    """Decide kind and metric once for a coordinated group, from the words around the whole group:
+    after ``floor`` (the end of the previous group's words) and before ``stop`` (the next group).
+    Returns the end of this group's words."""
+    span = _Span(group[0].start, group[-1].end, _right_phrase_end(s, group[-1].end, stop))
+    cue = _group_cue(s, cues, group, span)
+    if group[-1].form in CUED_FORMS:
+        metric = metric_in(s.text, span.end, span.right_end) or metric_in(
+            s.text, max(floor, span.start - 80), span.start, last=True
+        )
+    else:  # a size: what the last member measures ("1.3 billion and 6.7 billion parameters")
+        name = size_metric(s, group[-1])
+        metric = MetricName(name, direction(name)) if name else None
+    change = any(q.joined_by == "arrow" or (q.joined_by == "to" and is_change(s.text, group[0])) for q in group)
+    worse = cue is not None and cue.kind == "worse"  # a change for the worse is reported, not claimed
+    for q in group:
+        q.metric = metric.name if metric else None
+        q.cue = (cue.start, cue.end) if cue else None
+        if q.kind is None and not (worse and q.form in CUED_FORMS):
+            q.kind = "score" if change and q.form in CUED_FORMS else _DECIDERS[q.form](s, q, span, cue, metric)
+    return span.right_end
+
+
+def _right_phrase_end(s: Sentence, end: int, stop: int) -> int:
+    """End of the few words after a quantity, up to the next quantity or a clause break."""
+    limit = min(stop, s.hi)
+    brk = CLAUSE_END_RE.search(s.text, end, limit)
+    if brk:
+        limit = brk.start()
+    words = list(WORD_RE.finditer(s.text, end, limit))
+    return words[min(len(words), 6) - 1].end() if words else end
+
+
+def _right_cue(s: Sentence, lo: int, hi: int) -> Cue | None:
+    """The strongest cue in the words after a quantity: speed before reduce before improve before size."""
+    for kind, pattern in V.CUES:
+        match = pattern.search(s.text, lo, hi)
+        if match and not _OR_SO_RE.search(s.text, lo, match.start()):
+            return Cue(kind, match.start(), match.end(), match.group(0))
+    return None
+
+
+def _left_cue(s: Sentence, cues: Cues, start: int) -> Cue | None:
+    """The nearest cue before a quantity that no other claim has taken. A cue far away only counts
+    when the quantity is the amount of a change ("outperforms X ... by 19.8%"); a comparative
+    adjective ("more", "higher") only right before it, since it qualifies the noun after it."""
+    best: Cue | None = None
+    amount = bool(BY_AMOUNT_RE.search(s.text, s.lo, start) or FACTOR_OF_RE.search(s.text, s.lo, start))
+    for kind, pattern in V.CUES[:4]:
+        for match in pattern.finditer(s.text, s.lo, start):
+            if _QUANTIFIER_RE.match(s.text, match.end()):
+                continue  # "more than 60%", "less than 1%"
+            gap = len(s.text[match.end():start].split())
+            near_only = _COMPARATIVE_RE.fullmatch(match.group(0))
+            if (near_only and gap > 3) or (gap > 10 and not amount):
+                continue
+            taken = any(a <= match.start() < b for a, b in cues.used)
+            if not taken and (best is None or match.start() > best.start):
+                best = Cue(kind, match.start(), match.end(), match.group(0))
+    return best
+
+
+def _group_cue(s: Sentence, cues: Cues, group: list[Quantity], span: _Span) -> Cue | None:
+    """The cue right after the group, else before it, else (an elliptical repeat, "280x on A and 68x
+    on B") the last cue used in the sentence for the same unit. Sizes and counts take no cue."""
+    if group[-1].form not in CUED_FORMS:
+        return None
+    unit = group[-1].unit
+    cue = _right_cue(s, span.end, span.right_end)
+    if cue:
+        cues.used.append((cue.start, cue.end))
+    else:
+        cue = _left_cue(s, cues, span.start) or cues.last.get(unit)
+    if cue:
+        cues.last[unit] = cue
+    return cue
+
+
+def _by_direction(cue: Cue | None, metric: MetricName | None) -> str | None:
+    """A cut in a lower-is-better quality metric (FID, WER) is an improvement; a rise in it is none."""
+    if cue is None:
+        return None
+    if metric is None or metric.name in V.COST_METRICS or metric.higher_is_better is None:
+        return cue.kind
+    if cue.kind == "reduction":
+        return "improvement" if metric.higher_is_better is False else None
+    if cue.kind == "improvement" and metric.higher_is_better is False and _RISE_WORDS.fullmatch(cue.word):
+        return None
+    return cue.kind
+
+
+def _before(s: Sentence, span: _Span, width: int = 60) -> str:
+    return s.text[max(s.lo, span.start - width):span.start]
+
+
+def _decide_factor(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
+    return _by_direction(cue, metric)
+
+
+def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
+    """A share: of a budget (scale), of a cost (reduction), of a metric (score), or a relative change."""
+    before = _before(s, span, 40)
+    cut = _PERCENT_CUT_LEFT_RE.search(before)
+    if V.USED_SHARE_RE.match(s.text, span.end):
+        return "reduction" if cut or _PERCENT_ONLY_LEFT_RE.search(before) else "scale"
+    if _is_amount(s, span, cue, before):
+        return _by_direction(cue, metric)
+    cost = SCORE_RIGHT_RE.match(s.text, span.end) and metric and metric.name in V.COST_METRICS
+    if cost and _USING_RE.search(before):
+        return "reduction"  # "with 0.1% trainable parameters"
+    if cut:
+        return "reduction"
+    if _STATE_RE.search(before) or score_metric_next_to(s, q, before) or _alone_in_parens(s, span):
+        return "score"
+    return _by_direction(cue, metric)
+
+
+def _decide_points(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
+    return None if cue and cue.kind == "reduction" else "improvement"
+
+
+def _decide_bare(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
+    """A bare number is a change ("+8.6 EM", "outperforms X by 0.4", "1.1 F1 improvement"), a
+    reached value ("improves FID to 2.1"), or a score next to its metric ("FID of 1.24")."""
+    before = _before(s, span)
+    changed = _is_amount(s, span, cue, before)
+    if changed is not None:
+        return _by_direction(cue, metric) if changed and cue and cue.kind != "speedup" else None
+    if _STATE_RE.search(before) or score_metric_next_to(s, q, before):
+        return "score"
+    return None
+
+
+def _alone_in_parens(s: Sentence, span: _Span) -> bool:
+    """"(73.99%)" after a system's name is that system's score."""
+    return s.text[span.start - 1:span.start] == "(" and s.text[span.end:span.end + 1] == ")"
+
+
+def _is_amount(s: Sentence, span: _Span, cue: Cue | None, before: str) -> bool | None:
+    """True when the quantity is the size of a change: a cue right after it, "by N", "gain of N";
+    None when nothing says so."""
+    if cue is not None and cue.start >= span.end:
+        return True
+    if BY_AMOUNT_RE.search(before) or _IMPROVEMENT_OF_RE.search(before):
+        return True
+    return None
+
+
+def _decide_size(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
+    """Rates are results; sizes are facts, unless they are the target of a cut ("to merely 88 GPU-days")."""
+    if q.unit in V.RATE_UNITS or "/" in q.unit:
+        return "score"
+    before = s.text[s.lo:q.start]
+    cut_to = _TO_REDUCED_RE.search(before)
+    emphatic = cut_to is not None and len(cut_to.group(0).split()) > 1
+    if cut_to and (emphatic or q.joined_by == "to") and V.REDUCE_RE.search(before):
+        return "reduction"
+    return "scale"
+
+
+_DECIDERS = {
+    "factor": _decide_factor,
+    "percent": _decide_percent,
+    "points": _decide_points,
+    "bare": _decide_bare,
+    "magnitude": _decide_size,
+    "unit": _decide_size,
+    "count": lambda *_: "scale",
+    "dims": lambda *_: None,
+    "resolution": lambda *_: "scale",
+}

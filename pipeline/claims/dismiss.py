@@ -1,0 +1,96 @@
+"""Numbers that are no claim, each with a named reason.
+
+Every number :mod:`pipeline.claims.numbers` finds either becomes a claim or is dismissed here with
+one of :data:`REASONS` (or later by :mod:`pipeline.claims.decide` when no rule gives it a kind), so
+a reader of ``benchmarks/number_accounting.py`` can see what is left unexplained.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.claims import vocab as V
+from pipeline.claims.context import SCORE_LEFT_RE
+from pipeline.claims.numbers import OUT_OF_RE, Quantity
+
+REASONS = {
+    "name": "part of a name or version (GPT-4, Llama 3, v0.1, 3D)",
+    "year": "a year",
+    "citation": "a citation ([12], (Smith et al., 2020))",
+    "reference": "a section, figure, table or equation number",
+    "enumerator": "an enumerator ((1), 1), first)",
+    "formula": "part of a formula or symbol (O(n^2), k=5, 10^11)",
+    "repeat": "a repeat of a count already stated (the two datasets)",
+    "method parts": "a count of the method's own parts or ideas (two modules, three stages)",
+    "shape": "a small shape, not a resolution (3x3 convolutions)",
+    "no kind": "no rule gives it a kind (no cue, metric or counted noun next to it)",
+    "worse": "a change for the worse, reported rather than claimed",
+    "question": "in a question, not a claim",
+}
+"""Reason -> what it means; the keys are what ``dismissed`` holds."""
+
+_REFERENCE_RE = re.compile(rf"\b(?:{V.REFERENCE_WORDS})[\s~]*\(?$")
+_MATH_BEFORE_RE = re.compile(r"(?:[=^_@]|\bO\(|\b[a-zA-Z]\s?[=<>≤≥]\s?)$")
+ANAPHORA_RE = re.compile(r"\b(?:the|these|those|both|all|its|their|our)\s+$", re.I)
+_CAPITALIZED_BEFORE_RE = re.compile(r"(?:^|\s)([\w\-.]*[A-Z][\w\-.]*)\s+$")
+
+
+def reason(text: str, q: Quantity) -> str | None:
+    """Why the number is no quantity at all, or None when it may be a claim."""
+    if q.word:
+        return _word_reason(text, q)
+    before = text[max(0, q.first - 40):q.first]
+    after = text[q.end:q.end + 12]
+    if _glued_to_name(before, after, q):
+        return "name"
+    if q.form in {"bare", "count"} and _is_year(q):
+        return "year"
+    if q.form in {"bare", "count", "unit"} and _after_capitalized_name(text, q.first, before):
+        return "name"
+    label = ("citation" if _in_brackets(text, q.first) else "reference" if _REFERENCE_RE.search(before)
+             else "formula" if _MATH_BEFORE_RE.search(before) else None)
+    if label:  # unless a metric names it: "(FID 2.1)", "accuracy = 93%"
+        return None if SCORE_LEFT_RE.search(before) else label
+    if q.form == "bare" and re.match(r"\)", after) and re.search(r"(?:^|[\s(])\(?$", before):
+        return "enumerator"
+    if q.form == "count" and ANAPHORA_RE.search(before):
+        return "repeat"
+    return None
+
+
+def _word_reason(text: str, q: Quantity) -> str | None:
+    """A number word is a quantity only with a unit or a counted noun ("three times", "ten LLMs")."""
+    if q.special:  # "halves", "an order of magnitude", "into a single step"
+        return None
+    spoken = q.form in {"factor", "percent", "unit", "count"} or OUT_OF_RE.match(text, q.number_end)
+    if ANAPHORA_RE.search(text, max(0, q.first - 12), q.first):
+        return "repeat"
+    return None if spoken else "method parts"
+
+
+def _glued_to_name(before: str, after: str, q: Quantity) -> bool:
+    """GPT-4, Chameleon-7B, v0.1, UCF101, 3D, 2nd, 405B-Judge: the number is part of a word."""
+    if q.form == "resolution":
+        return False
+    if re.search(r"[A-Za-z]$|[A-Za-z]\d*-$|\d[.]?$", before):
+        return not before.endswith(("x", "X")) or q.form != "factor"
+    return bool(re.match(r"[A-Za-z\d]|-[A-Za-z]|/[\w.]*-[A-Za-z]", after)) and q.form != "unit"
+
+
+def _is_year(q: Quantity) -> bool:
+    return q.value == int(q.value) and 1900 <= q.value <= 2100 and q.low is None
+
+
+def _in_brackets(text: str, i: int) -> bool:
+    """Inside [...]: a citation like "[2023]" or "[12, 13]"."""
+    opening = text.rfind("[", max(0, i - 30), i)
+    return opening >= 0 and "]" not in text[opening:i] and "]" in text[i:i + 30]
+
+
+def _after_capitalized_name(text: str, first: int, before: str) -> bool:
+    """A bare number after a capitalized word mid-sentence is a version: "Llama 3", "NaturalSpeech 2"."""
+    word = _CAPITALIZED_BEFORE_RE.search(before)
+    if not word or V.METRIC_RE.fullmatch(word.group(1)):
+        return False
+    preceding = text[max(0, first - 60):first - len(word.group(0))].rstrip()
+    return bool(preceding) and not preceding.endswith((".", ":", ";", "(", "!", "?"))

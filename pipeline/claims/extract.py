@@ -1,0 +1,99 @@
+"""Assembling claims: every number of every sentence, dismissed with a reason or decided and
+described, then turned into rows of the claims table.
+
+Offsets always refer to the raw abstract, so ``abstract[start:end] == text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.claims import context
+from pipeline.claims.coordinate import coordinated_groups, mark_out_of
+from pipeline.claims.decide import decide_groups
+from pipeline.claims.dismiss import reason
+from pipeline.claims.numbers import Quantity, quantities
+from pipeline.claims.text import CleanText, Sentence, clean, sentences
+from pipeline.schema import CLAIMS, conform
+
+KINDS = ("speedup", "reduction", "score", "improvement", "scale")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One numeric claim; ``text`` is ``abstract[start:end]``."""
+
+    kind: str
+    value: float
+    unit: str
+    metric: str | None
+    higher_is_better: bool | None
+    range_low: float | None
+    baseline: str | None
+    dataset: str | None
+    text: str
+    start: int
+    end: int
+
+
+def _sentence_quantities(s: Sentence) -> list[Quantity]:
+    """The sentence's numbers, each with a kind or a reason it is none."""
+    found = quantities(s.text, s.lo, s.hi)
+    for q in found:
+        q.dismissed = reason(s.text, q)
+    kept = [q for q in found if q.dismissed is None]
+    mark_out_of(s.text, kept)
+    groups = coordinated_groups(s.text, kept)
+    decide_groups(s, groups)
+    return [q for group in groups for q in group]
+
+
+def _claim(s: Sentence, q: Quantity, source: CleanText, raw: str) -> Claim:
+    """The claim for a decided quantity; its evidence runs from the number to a cue right after it."""
+    end = q.cue[1] if q.cue and 0 <= q.cue[0] - q.end <= 40 else q.end
+    metric = context.metric_name(s, q)
+    if q.form == "resolution":
+        dataset = context.resolution_dataset(s, q)
+    else:
+        dataset = None if q.kind == "scale" else context.dataset(s, q)
+    relative = q.kind in {"speedup", "reduction", "improvement"}
+    start, stop = source.raw_start(q.start), source.raw_end(end)
+    return Claim(
+        kind=q.kind,
+        value=float(q.value),
+        unit=q.unit,
+        metric=metric,
+        higher_is_better=context.direction(metric),
+        range_low=q.low,
+        baseline=context.baseline(s, q) if relative else None,
+        dataset=dataset,
+        text=raw[start:stop],
+        start=start,
+        end=stop,
+    )
+
+
+def claims_in_text(text: str) -> list[Claim]:
+    """All numeric claims in one abstract, in reading order. Questions are not claims."""
+    if not text:
+        return []
+    source = clean(text)
+    claims: list[Claim] = []
+    for lo, hi in sentences(source.text):
+        s = Sentence(source.text, lo, hi)
+        if not source.text[lo:hi].rstrip().endswith("?"):
+            claims.extend(_claim(s, q, source, text) for q in _sentence_quantities(s) if q.kind in KINDS)
+    return claims
+
+
+def extract_claims(papers: pd.DataFrame) -> pd.DataFrame:
+    """The claims table (schema.CLAIMS) for every paper with an abstract."""
+    rows = [
+        {"paper_id": paper_id, **claim.__dict__}
+        for paper_id, abstract in zip(papers["paper_id"], papers["abstract"])
+        if isinstance(abstract, str)
+        for claim in claims_in_text(abstract)
+    ]
+    return conform(pd.DataFrame(rows, columns=list(CLAIMS)), CLAIMS)
