@@ -172,6 +172,7 @@ class Result:
     n_pairs: int
     misses: list[Item]
     false_positives: list[Item]
+    wrong_roles: list[tuple[Item, Item]]
 
 
 def evaluate(dev: Path, part: Part, half: str | None = None) -> Result:
@@ -180,11 +181,11 @@ def evaluate(dev: Path, part: Part, half: str | None = None) -> Result:
     pairs = match(gold, predicted)
     matched_gold = {id(g) for g, _ in pairs}
     matched_pred = {id(p) for _, p in pairs}
-    wrong_role = [p for g, p in pairs if g.kind != "scale" and g.role != p.role]
+    wrong_roles = [(g, p) for g, p in pairs if g.kind != "scale" and g.role != p.role]
     return Result(
         part.name, scores(gold, predicted, pairs), agreement(pairs), roles(gold, pairs), len(pairs),
         [g for g in gold if id(g) not in matched_gold],
-        [p for p in predicted if id(p) not in matched_pred] + wrong_role,
+        [p for p in predicted if id(p) not in matched_pred], wrong_roles,
     )
 
 
@@ -292,7 +293,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.errors:
         result = next(r for r in results if r.part == args.errors)
         _print_errors(f"Misses on {result.part} (gold claims not found)", result.misses)
-        _print_errors(f"False positives and wrong roles on {result.part}", result.false_positives)
+        _print_errors(f"False positives on {result.part}", result.false_positives)
+        print(f"\nWrong roles on {result.part} ({len(result.wrong_roles)})")
+        for g, p in sorted(result.wrong_roles, key=lambda pair: (pair[0].paper, pair[0].position)):
+            print(f"  [{g.paper:>3}] {g.kind:<11} {g.value:g} {g.unit!r:<6} gold {g.role:<8} ours {p.role or '-':<8} {g.text!r}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ Vocabularies (metrics of every field, units, counted nouns, cue words, names) ar
 ``vocabulary/``, loaded and checked by :mod:`~pipeline.claims.vocab`.
 """
 
-from pipeline.claims.extract import KINDS, Claim, claims_in_text, extract_claims
+from pipeline.claims.dismiss import REASONS
+from pipeline.claims.extract import KINDS, Claim, Number, claims_in_text, extract_claims, numbers_in_text
 
-__all__ = ["KINDS", "Claim", "claims_in_text", "extract_claims"]
+__all__ = ["KINDS", "REASONS", "Claim", "Number", "claims_in_text", "extract_claims", "numbers_in_text"]

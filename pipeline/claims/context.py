@@ -20,6 +20,11 @@ SCORE_LEFT_RE = re.compile(rf"(?:{V.METRIC_RE.pattern}){_SCORE_LINK}")
 """A metric written right before a number: "FID of", "accuracy:", "BLEU ="."""
 SCORE_RIGHT_RE = re.compile(rf"(?:'s)?\s?(?:{V.METRIC_RE.pattern})")
 """A metric written right after a number: "1.78 FID"."""
+NAMED_VALUE_RE = re.compile(r"\b(?:[A-Z][A-Za-z0-9@-]*[A-Z0-9]|Score|score)\s?(?:=|:)\s?$")
+"""A value given to a named quantity: "ACCP = 0.320", "Score = 0.279", "SNR = 20 dB"; a single
+letter ("k=5") is a formula."""
+SAMPLE_SIZE_RE = re.compile(r"\(?\b[Nn]\s?=\s?$")
+""""(N=64)": the number of participants, a scale fact."""
 BY_AMOUNT_RE = re.compile(
     r"\bby\s+(?:an average of |a margin of |a large margin of |up to |around |about |"
     r"approximately |roughly |nearly |over |more than |at least |as much as )?$",

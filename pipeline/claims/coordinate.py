@@ -18,7 +18,9 @@ _COORD_RE = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:(?:on|for|in)\s+(?:the\s+)?[\w\-.]+\s*)?"
     r"(?P<join>,\s*(?:and|or)?|and|or|/|&|to|-|→|->|⇒)\s*(?:by\s+|from\s+|on\s+)?$"
 )
+_BETWEEN_RE = re.compile(r"\bbetween\s+$")
 _FROM_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?$")
+_TO_AFTER_RE = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:to|→|->)\s+(?:(?:about|around|nearly|almost|only|just)\s+)?")
 _JOINS = {"to": "to", "-": "to", "→": "arrow", "->": "arrow", "⇒": "arrow"}
 """A "to" pair may be a range ("2x to 5x"); an arrow is always a change ("33% → 83%")."""
 
@@ -27,10 +29,20 @@ def mark_out_of(text: str, quantities: list[Quantity]) -> None:
     """"eight out of eleven metrics", "6 / 7 tasks": a score over a counted total (a scale fact)."""
     for a, b in zip(quantities, quantities[1:]):
         whole = a.value == int(a.value) and b.value == int(b.value) and a.value <= b.value
-        if whole and a.form in {"bare", "count"} and a.kind is None and OUT_OF_RE.fullmatch(text, a.end, b.start):
+        joint = OUT_OF_RE.match(text, a.end)
+        if whole and a.form in {"bare", "count"} and a.kind is None and joint and joint.end() == b.start:
             a.kind = "score"
             if b.form == "bare":
                 b.kind = "scale"
+
+
+def mark_before_after(text: str, quantities: list[Quantity]) -> None:
+    """"from 88% accuracy to 95% accuracy", "from around 50% post-unlearning to nearly 100%": a
+    before-and-after pair whose members are too far apart to be coordinated."""
+    for a, b in zip(quantities, quantities[1:]):
+        paired = a.form in CUED_FORMS and b.form == a.form and _TO_AFTER_RE.fullmatch(text, a.end, b.start)
+        if paired and _FROM_RE.search(text, max(0, a.start - 30), a.start):
+            a.before = True
 
 
 def coordinated_groups(text: str, quantities: list[Quantity]) -> list[list[Quantity]]:
@@ -57,8 +69,11 @@ def _join(text: str, quantities: list[Quantity]) -> list[list[Quantity]]:
     for q in quantities:
         previous = groups[-1][-1] if groups else None
         joint = _COORD_RE.fullmatch(text, previous.end, q.start) if previous else None
-        if joint and previous.kind is None and _compatible(previous, q):
+        signed = previous is not None and previous.sign != "" and previous.kind == "improvement"  # "+13 to 16"
+        if joint and (previous.kind is None or signed) and _compatible(previous, q):
             q.joined_by = _JOINS.get(joint.group("join"), "and")
+            if q.joined_by == "and" and _BETWEEN_RE.search(text, max(0, groups[-1][0].start - 12), groups[-1][0].start):
+                q.joined_by = "to"  # "between 5 and 7.5x10^4 times"
             groups[-1].append(q)
         else:
             groups.append([q])
@@ -92,7 +107,8 @@ def _merge_ranges(text: str, group: list[Quantity]) -> list[Quantity]:
         prev = merged[-1] if merged else None
         if prev and q.joined_by == "to" and prev.low is None and _is_range(text, prev, q):
             q.low = prev.value * V.MAGNITUDE_SCALE.get(prev.unit, 1) / V.MAGNITUDE_SCALE.get(q.unit, 1)
-            q.start = prev.start
+            q.start, q.first = prev.start, prev.first
+            q.kind, q.sign = q.kind or prev.kind, q.sign or prev.sign
             merged[-1] = q
         else:
             merged.append(q)

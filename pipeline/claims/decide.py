@@ -11,7 +11,17 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.claims import vocab as V
-from pipeline.claims.context import BY_AMOUNT_RE, SCORE_RIGHT_RE, MetricName, direction, metric_in, score_metric_next_to, size_metric
+from pipeline.claims.context import (
+    BY_AMOUNT_RE,
+    NAMED_VALUE_RE,
+    SAMPLE_SIZE_RE,
+    SCORE_RIGHT_RE,
+    MetricName,
+    direction,
+    metric_in,
+    score_metric_next_to,
+    size_metric,
+)
 from pipeline.claims.coordinate import CUED_FORMS, is_change
 from pipeline.claims.numbers import FACTOR_OF_RE, Quantity
 from pipeline.claims.text import CLAUSE_END_RE, WORD_RE, Sentence
@@ -30,12 +40,29 @@ _PERCENT_ONLY_LEFT_RE = re.compile(r"\b(?:only|just|merely|mere)\s+(?:\w+\s+)?$"
 before a share of a resource ("only 10% of the data"; "only 30% of papers" is no saving)."""
 _USING_RE = re.compile(r"\b(?:with|using|uses|requires?|requiring|needs?)\s+(?:only\s+|just\s+|merely\s+)?$")
 _STATE_RE = re.compile(
-    r"(?:(?<!up )\bto|\breach\w*|\battain\w*|\bachiev\w*|\bobtain\w*|\bvs\.?|\bversus)\s+"
+    r"(?:(?<!up )\bto|\breach\w*|\battain\w*|\bachiev\w*|\bobtain\w*|\bvs\.?|\bversus|\bscor(?:e|es|ed|ing))\s+"
     r"(?:an? |about |around |approximately |roughly |nearly |just |only )?$"
 )
 """A value reached or compared with, not a change: "improves FID to 2.1", "reaching 78.2%", "vs. 73.9%"."""
+_SETTING_BEFORE_RE = re.compile(
+    rf"\b(?:{V.SETTINGS})(?:\s+(?:levels?|rates?|ratios?|budgets?))?\s*(?:of|is|was|=|:|at|to|set to)?\s*"
+    r"(?:only |just |about |around |up to |more than |over |nearly |approximately |~)?$",
+    re.I,
+)
+_SETTING_AFTER_RE = re.compile(rf"\s?(?:{V.SETTINGS})\b", re.I)
+"""A share stated for a setting the study chooses: "sparsity levels of more than 96%", "a 75% mask ratio"."""
+_OF_WHOLE_RE = re.compile(r"\s+of\s+(?:the\s+)?(?:original|full|total|entire|whole)\b", re.I)
+_KEPT_RE = re.compile(r"\b(?:retain\w*|keep\w*|kept|preserv\w*|maintain\w*|recover\w*|reach\w*|achiev\w*)\b", re.I)
+""""23% of the original text" is what is left (a cut); "retaining 96.7% of the original performance" a level."""
+_AMOUNT_OF_RE = re.compile(r"\s+of\s+(?!the\b)[a-z]")
+_SHARE_OF_RE = re.compile(r"\s+of\s")
+_PLURAL_AFTER_RE = re.compile(r"\s+[a-z][\w-]*[^\Ws]s\b")
+_NOUN_AFTER_RE = re.compile(r"\s+(?!(?:than|of|and|or|in|on|for|to|by|with|at|from|over|the|a|an)\b)[a-zA-Z][\w-]*")
+_ABSOLUTE_RE = re.compile(r"\babsolute\b", re.I)
 _IMPROVEMENT_OF_RE = re.compile(
-    r"\b(?:improvement|gain|increase|boost|margin)s?\s+of\s+(?:up to\s+|about\s+|around\s+)?$", re.I
+    r"\b(?:improvement|gain|increase|boost|margin|uplift|reduction|decrease|drop|loss|degradation|cut|saving)s?"
+    r"\s+(?:\w+\s+){0,3}?of\s+(?:up to\s+|about\s+|around\s+|less than\s+|more than\s+|over\s+|only\s+)?$",
+    re.I
 )
 
 
@@ -89,13 +116,34 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
         name = size_metric(s, group[-1])
         metric = MetricName(name, direction(name)) if name else None
     change = any(q.joined_by == "arrow" or (q.joined_by == "to" and is_change(s.text, group[0])) for q in group)
-    worse = cue is not None and cue.kind == "worse"  # a change for the worse is reported, not claimed
+    for q, nxt in zip(group, group[1:]):
+        q.before = q.before or (change and nxt.joined_by in {"to", "arrow"})
     for q in group:
         q.metric = metric.name if metric else None
         q.cue = (cue.start, cue.end) if cue else None
-        if q.kind is None and not (worse and q.form in CUED_FORMS):
-            q.kind = "score" if change and q.form in CUED_FORMS else _DECIDERS[q.form](s, q, span, cue, metric)
+        if q.kind is not None:
+            continue
+        if (change or q.before) and q.form in CUED_FORMS:
+            q.kind = "score"
+        elif cue is not None and cue.kind == "worse" and q.form in CUED_FORMS:
+            q.kind = _worse(q, metric)
+        else:
+            q.kind = _DECIDERS[q.form](s, q, span, cue, metric)
+        if q.kind == "improvement" and q.form == "bare" and _ABSOLUTE_RE.search(s.text, max(s.lo, q.start - 30), span.right_end):
+            q.unit = "pp"  # "4.8 absolute accuracy improvement": a bare delta in points
     return span.right_end
+
+
+def _worse(q: Quantity, metric: MetricName | None) -> str | None:
+    """A change for the worse in a quality metric is kept as a positive improvement marked as a
+    degradation ("loss of accuracy less than 0.1%", "drops of 30 points"); a slowdown or a rise in
+    a cost is reported, not claimed."""
+    quality = metric is not None and metric.name not in V.COST_METRICS and metric.higher_is_better is not None
+    if q.form == "points" or quality or (metric is None and q.form == "percent"):
+        q.degraded = True
+        return "improvement"
+    q.dismissed = "worse"
+    return None
 
 
 def _right_phrase_end(s: Sentence, end: int, stop: int) -> int:
@@ -153,16 +201,20 @@ def _group_cue(s: Sentence, cues: Cues, group: list[Quantity], span: _Span) -> C
     return cue
 
 
-def _by_direction(cue: Cue | None, metric: MetricName | None) -> str | None:
-    """A cut in a lower-is-better quality metric (FID, WER) is an improvement; a rise in it is none."""
+def _by_direction(q: Quantity, cue: Cue | None, metric: MetricName | None) -> str | None:
+    """A cut in a lower-is-better quality metric (FID, WER) is an improvement; a cut in a
+    higher-is-better one (or a rise in FID) is an improvement marked as a degradation; more of a
+    cost ("20% more parameters") is a size fact."""
     if cue is None:
         return None
+    rise = cue.kind == "improvement" and _RISE_WORDS.fullmatch(cue.word)
+    if metric is not None and metric.name in V.COST_METRICS and rise:
+        return "scale"
     if metric is None or metric.name in V.COST_METRICS or metric.higher_is_better is None:
         return cue.kind
-    if cue.kind == "reduction":
-        return "improvement" if metric.higher_is_better is False else None
-    if cue.kind == "improvement" and metric.higher_is_better is False and _RISE_WORDS.fullmatch(cue.word):
-        return None
+    if cue.kind == "reduction" or (rise and metric.higher_is_better is False):
+        q.degraded = cue.kind == "improvement" or metric.higher_is_better is True
+        return "improvement"
     return cue.kind
 
 
@@ -171,17 +223,37 @@ def _before(s: Sentence, span: _Span, width: int = 60) -> str:
 
 
 def _decide_factor(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
-    return _by_direction(cue, metric)
+    """A factor takes its kind from its cue; a doubling verb is its own cue ("can double retention");
+    with no cue, a factor of a cost is a size ("twice its size") or, below one, a cut ("at
+    one-eighth the parameters")."""
+    kind = _by_direction(q, cue, metric)
+    if kind is not None:
+        return kind
+    cost = metric is not None and metric.name in V.COST_METRICS
+    if q.special and q.word and s.text[q.start:q.end].lower().startswith(("doubl", "tripl", "quadrupl", "double", "triple")):
+        return "scale" if cost else "speedup" if metric is not None and metric.name == "throughput" else "improvement"
+    if cost:
+        return "reduction" if q.value < 1 else "scale"
+    return None
 
 
 def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
-    """A share: of a budget (scale), of a cost (reduction), of a metric (score), or a relative change."""
+    """A share: of a setting or a budget (scale), of a cost (reduction), a relative change, or
+    otherwise a level that was measured (score: "9.91% false positives", "81% of its outputs")."""
     before = _before(s, span, 40)
     cut = _PERCENT_CUT_LEFT_RE.search(before)
+    if _SETTING_BEFORE_RE.search(before) or _SETTING_AFTER_RE.match(s.text, span.end):
+        return "scale"
     if V.USED_SHARE_RE.match(s.text, span.end):
         return "reduction" if cut or _PERCENT_ONLY_LEFT_RE.search(before) else "scale"
+    if _OF_WHOLE_RE.match(s.text, span.end):
+        return "score" if _KEPT_RE.search(before) else "reduction"
+    if cut:
+        return "reduction"
+    if _SHARE_OF_RE.match(s.text, span.end) and not (cue is not None and cue.start < span.start and _is_amount(s, span, None, before)):
+        return "score"  # "94% of the accuracy gain", "81% of its outputs": a share that was measured
     if _is_amount(s, span, cue, before):
-        return _by_direction(cue, metric)
+        return _by_direction(q, cue, metric)
     cost = SCORE_RIGHT_RE.match(s.text, span.end) and metric and metric.name in V.COST_METRICS
     if cost and _USING_RE.search(before):
         return "reduction"  # "with 0.1% trainable parameters"
@@ -189,21 +261,32 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
         return "reduction"
     if _STATE_RE.search(before) or score_metric_next_to(s, q, before) or _alone_in_parens(s, span):
         return "score"
-    return _by_direction(cue, metric)
+    if cue is not None and cue.start < span.start and _NOUN_AFTER_RE.match(s.text, span.end):
+        return "score"  # "exceeds 99% soundness": the verb compares, the share is a level
+    return _by_direction(q, cue, metric) or "score"
 
 
 def _decide_points(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
-    return None if cue and cue.kind == "reduction" else "improvement"
+    """Points are always a difference; a drop in points is a degradation ("drops of 30 points")."""
+    q.degraded = cue is not None and cue.kind == "reduction"
+    return "improvement"
 
 
 def _decide_bare(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
     """A bare number is a change ("+8.6 EM", "outperforms X by 0.4", "1.1 F1 improvement"), a
-    reached value ("improves FID to 2.1"), or a score next to its metric ("FID of 1.24")."""
+    reached value ("improves FID to 2.1"), a score next to its metric ("FID of 1.24", "ACCP =
+    0.320", "0.95 purity"), or a list of measured values in parentheses ("(0.809 and 0.814)")."""
     before = _before(s, span)
     changed = _is_amount(s, span, cue, before)
     if changed is not None:
-        return _by_direction(cue, metric) if changed and cue and cue.kind != "speedup" else None
-    if _STATE_RE.search(before) or score_metric_next_to(s, q, before):
+        return _by_direction(q, cue, metric) if changed and cue and cue.kind != "speedup" else None
+    if SAMPLE_SIZE_RE.search(before):
+        return "scale"  # "(N=64)"
+    if _STATE_RE.search(before) or score_metric_next_to(s, q, before) or NAMED_VALUE_RE.search(before):
+        return "score"
+    fraction = q.value != int(q.value) or "." in s.text[q.first:q.number_end]
+    singular_noun = _NOUN_AFTER_RE.match(s.text, span.end) and not _PLURAL_AFTER_RE.match(s.text, span.end)
+    if fraction and (_alone_in_parens(s, span) or singular_noun):
         return "score"
     return None
 
@@ -224,10 +307,16 @@ def _is_amount(s: Sentence, span: _Span, cue: Cue | None, before: str) -> bool |
 
 
 def _decide_size(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
-    """Rates are results; sizes are facts, unless they are the target of a cut ("to merely 88 GPU-days")."""
-    if q.unit in V.RATE_UNITS or "/" in q.unit:
-        return "score"
+    """A size changed "by" an amount is a change ("by 9.9 dB", "cuts latency by 20 ms"); rates are
+    results; sizes are facts, unless they are the target of a cut ("to merely 88 GPU-days")."""
     before = s.text[s.lo:q.start]
+    if q.form == "unit" and (BY_AMOUNT_RE.search(before[-40:]) or _IMPROVEMENT_OF_RE.search(before[-60:])):
+        change = _by_direction(q, _left_cue(s, Cues(), span.start), metric)
+        if change in {"improvement", "reduction", "speedup"}:
+            return change
+    amount_of = _AMOUNT_OF_RE.match(s.text, q.end)  # "2 seconds of input", "800 hours of audio"
+    if (q.unit in V.RATE_UNITS or "/" in q.unit or q.unit == "USD") and not amount_of:
+        return "score"
     cut_to = _TO_REDUCED_RE.search(before)
     emphatic = cut_to is not None and len(cut_to.group(0).split()) > 1
     if cut_to and (emphatic or q.joined_by == "to") and V.REDUCE_RE.search(before):

@@ -10,11 +10,17 @@ from __future__ import annotations
 import re
 
 from pipeline.claims import vocab as V
-from pipeline.claims.context import SCORE_LEFT_RE
+from pipeline.claims.context import NAMED_VALUE_RE, SAMPLE_SIZE_RE, SCORE_LEFT_RE
 from pipeline.claims.numbers import OUT_OF_RE, Quantity
+from pipeline.claims.text import Sentence
 
 REASONS = {
     "name": "part of a name or version (GPT-4, Llama 3, v0.1, 3D)",
+    "descriptor": "a number word in a compound that names a format (zero-shot, two-stage, one-step)",
+    "idiom": "the word one or zero in a phrase (one of the, one can, set to zero)",
+    "vague": "a vague amount in background text (thousands of tokens)",
+    "noise": "PDF-extraction noise ((cid:173))",
+    "url": "part of a URL or code link",
     "year": "a year",
     "citation": "a citation ([12], (Smith et al., 2020))",
     "reference": "a section, figure, table or equation number",
@@ -32,15 +38,21 @@ REASONS = {
 _REFERENCE_RE = re.compile(rf"\b(?:{V.REFERENCE_WORDS})[\s~]*\(?$")
 _MATH_BEFORE_RE = re.compile(r"(?:[=^_@]|\bO\(|\b[a-zA-Z]\s?[=<>≤≥]\s?)$")
 ANAPHORA_RE = re.compile(r"\b(?:the|these|those|both|all|its|their|our)\s+$", re.I)
+_UNIT_INTERVAL_RE = re.compile(r"(?:\bfrom\s+|\bbetween\s+)?\b0(?:\.0)?\s?(?:-|–|to|and)\s?1(?:\.0)?(?![\d.%])")
 _CAPITALIZED_BEFORE_RE = re.compile(r"(?:^|\s)([\w\-.]*[A-Z][\w\-.]*)\s+$")
 
 
-def reason(text: str, q: Quantity) -> str | None:
+def reason(s: Sentence, q: Quantity) -> str | None:
     """Why the number is no quantity at all, or None when it may be a claim."""
+    text = s.text
     if q.word:
-        return _word_reason(text, q)
+        return _word_reason(s, q)
     before = text[max(0, q.first - 40):q.first]
     after = text[q.end:q.end + 12]
+    if before.endswith("(cid:"):
+        return "noise"
+    if _in_url(text, q.first):
+        return "url"
     if _glued_to_name(before, after, q):
         return "name"
     if q.form in {"bare", "count"} and _is_year(q):
@@ -49,23 +61,51 @@ def reason(text: str, q: Quantity) -> str | None:
         return "name"
     label = ("citation" if _in_brackets(text, q.first) else "reference" if _REFERENCE_RE.search(before)
              else "formula" if _MATH_BEFORE_RE.search(before) else None)
-    if label:  # unless a metric names it: "(FID 2.1)", "accuracy = 93%"
-        return None if SCORE_LEFT_RE.search(before) else label
-    if q.form == "bare" and re.match(r"\)", after) and re.search(r"(?:^|[\s(])\(?$", before):
+    if label:  # unless a metric names it: "(FID 2.1)", "accuracy = 93%", "ACCP = 0.320", "(N=64)"
+        named = SCORE_LEFT_RE.search(before) or NAMED_VALUE_RE.search(before) or SAMPLE_SIZE_RE.search(before)
+        return None if named else label
+    small_whole = q.value == int(q.value) and 0 < q.value <= 20 and "." not in text[q.first:q.number_end]
+    if q.form == "bare" and small_whole and re.match(r"\)", after) and re.search(r"(?:^|[\s(])\(?$", before):
         return "enumerator"
-    if q.form == "count" and ANAPHORA_RE.search(before):
+    if _UNIT_INTERVAL_RE.match(text, q.start, q.end) or _UNIT_INTERVAL_RE.match(text, max(0, q.start - 10), q.end):
+        return "formula"  # "ranging from 0 to 1", "0-1 knapsack": the bounds of a definition
+    return _count_reason(text, q, before)
+
+
+def _count_reason(text: str, q: Quantity, before: str) -> str | None:
+    """"the two datasets" repeats a count; "three modules" counts the method's own parts."""
+    if q.form != "count":
+        return None
+    if ANAPHORA_RE.search(before[-12:]):
         return "repeat"
-    return None
+    return "method parts" if V.PARTS_RE.search(text, q.number_end, q.end) else None
 
 
-def _word_reason(text: str, q: Quantity) -> str | None:
+def _word_reason(s: Sentence, q: Quantity) -> str | None:
     """A number word is a quantity only with a unit or a counted noun ("three times", "ten LLMs")."""
     if q.special:  # "halves", "an order of magnitude", "into a single step"
-        return None
-    spoken = q.form in {"factor", "percent", "unit", "count"} or OUT_OF_RE.match(text, q.number_end)
+        return "vague" if q.noun == "vague" and s.background else None
+    text = s.text
+    if re.match(r"-[A-Za-z]", text[q.number_end:q.number_end + 2]) and q.form not in {"unit", "factor"}:
+        return "descriptor"  # "two-stage", "zero-shot", "one-step"
+    if q.value in (0, 1) and q.form != "factor" and text[q.first:q.number_end].lower() in {"one", "zero"}:
+        return "idiom"
+    spoken = q.form in {"factor", "percent", "unit", "count", "magnitude"} or OUT_OF_RE.match(text, q.number_end)
     if ANAPHORA_RE.search(text, max(0, q.first - 12), q.first):
         return "repeat"
-    return None if spoken else "method parts"
+    if not spoken:
+        return "method parts"
+    return _count_reason(text, q, text[max(0, q.first - 40):q.first])
+
+
+_URL_RE = re.compile(r"https?:|www\.|\.(?:com|org|io|net|edu|html?)\b|github|/[\w.-]+/")
+
+
+def _in_url(text: str, i: int) -> bool:
+    """Inside a link: "github.com/x/cvpr2024", "https://arxiv.org/abs/2401.1234"."""
+    start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1
+    end = min((j for j in (text.find(" ", i), text.find("\n", i)) if j >= 0), default=len(text))
+    return bool(_URL_RE.search(text, start, end))
 
 
 def _glued_to_name(before: str, after: str, q: Quantity) -> bool:

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.claims import context
-from pipeline.claims.coordinate import coordinated_groups, mark_out_of
+from pipeline.claims.coordinate import coordinated_groups, mark_before_after, mark_out_of
 from pipeline.claims.decide import decide_groups
 from pipeline.claims.dismiss import reason
 from pipeline.claims.numbers import Quantity, quantities
-from pipeline.claims.text import CleanText, Sentence, clean, sentences
+from pipeline.claims.role import role_of
+from pipeline.claims.text import CleanText, Sentence, background, clean, sentences
 from pipeline.schema import CLAIMS, conform
 
 KINDS = ("speedup", "reduction", "score", "improvement", "scale")
@@ -33,21 +34,42 @@ class Claim:
     range_low: float | None
     baseline: str | None
     dataset: str | None
+    role: str | None
     text: str
     start: int
     end: int
+    sentence_start: int
+    sentence_end: int
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number of an abstract and what became of it: a claim, or the reason it is none (a key of
+    :data:`pipeline.claims.dismiss.REASONS`). ``text`` is ``abstract[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+    claim: Claim | None
+    reason: str | None
 
 
 def _sentence_quantities(s: Sentence) -> list[Quantity]:
     """The sentence's numbers, each with a kind or a reason it is none."""
     found = quantities(s.text, s.lo, s.hi)
     for q in found:
-        q.dismissed = reason(s.text, q)
+        q.dismissed = reason(s, q)
     kept = [q for q in found if q.dismissed is None]
     mark_out_of(s.text, kept)
+    mark_before_after(s.text, kept)
     groups = coordinated_groups(s.text, kept)
     decide_groups(s, groups)
-    return [q for group in groups for q in group]
+    decided = [q for group in groups for q in group]  # members merged into a range are gone
+    for q in decided:
+        if q.kind is None and q.dismissed is None:
+            q.dismissed = "shape" if q.form == "dims" else "no kind"
+    kept_ids = {id(q) for q in kept}
+    return decided + [q for q in found if id(q) not in kept_ids]
 
 
 def _claim(s: Sentence, q: Quantity, source: CleanText, raw: str) -> Claim:
@@ -60,6 +82,7 @@ def _claim(s: Sentence, q: Quantity, source: CleanText, raw: str) -> Claim:
         dataset = None if q.kind == "scale" else context.dataset(s, q)
     relative = q.kind in {"speedup", "reduction", "improvement"}
     start, stop = source.raw_start(q.start), source.raw_end(end)
+    sentence_start, sentence_end = source.raw_start(s.lo), source.raw_end(s.hi)
     return Claim(
         kind=q.kind,
         value=float(q.value),
@@ -69,23 +92,38 @@ def _claim(s: Sentence, q: Quantity, source: CleanText, raw: str) -> Claim:
         range_low=q.low,
         baseline=context.baseline(s, q) if relative else None,
         dataset=dataset,
+        role=role_of(s, q),
         text=raw[start:stop],
         start=start,
         end=stop,
+        sentence_start=min(sentence_start, start),
+        sentence_end=max(sentence_end, stop),
     )
+
+
+def numbers_in_text(text: str) -> list[Number]:
+    """Every number in one abstract, in reading order, with its claim or the reason it is none."""
+    if not text:
+        return []
+    source = clean(text)
+    numbers: list[Number] = []
+    spans = sentences(source.text)
+    for (lo, hi), is_background in zip(spans, background(source.text, spans)):
+        s = Sentence(source.text, lo, hi, background=is_background)
+        question = source.text[lo:hi].rstrip().endswith("?")
+        for q in sorted(_sentence_quantities(s), key=lambda q: q.start):
+            if q.kind in KINDS and not question:
+                claim = _claim(s, q, source, text)
+                numbers.append(Number(claim.text, claim.start, claim.end, claim, None))
+            else:
+                start, end = source.raw_start(q.start), source.raw_end(q.end)
+                numbers.append(Number(text[start:end], start, end, None, "question" if question else q.dismissed))
+    return numbers
 
 
 def claims_in_text(text: str) -> list[Claim]:
     """All numeric claims in one abstract, in reading order. Questions are not claims."""
-    if not text:
-        return []
-    source = clean(text)
-    claims: list[Claim] = []
-    for lo, hi in sentences(source.text):
-        s = Sentence(source.text, lo, hi)
-        if not source.text[lo:hi].rstrip().endswith("?"):
-            claims.extend(_claim(s, q, source, text) for q in _sentence_quantities(s) if q.kind in KINDS)
-    return claims
+    return [number.claim for number in numbers_in_text(text) if number.claim is not None]
 
 
 def extract_claims(papers: pd.DataFrame) -> pd.DataFrame:

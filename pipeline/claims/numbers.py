@@ -16,22 +16,39 @@ from dataclasses import dataclass
 from pipeline.claims import vocab as V
 
 # Tiny fixed word lists stay in code (the vocabulary files hold what grows with new fields).
-NUMBER_WORDS: dict[str, float] = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+WORD_VALUES: dict[str, float] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "hundred": 100, "a hundred": 100, "thousand": 1000, "a thousand": 1000, "a dozen": 12,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
 }
-"""'one' is left out on purpose: "one token at a time", "one of the" are far more common than a claim."""
+"""Number words; "hundred" and "thousand" multiply what comes before ("eight hundred" -> 800), while
+"million" and up stay the magnitude of their unit ("ten million" -> 10, unit M)."""
+_MULTIPLIERS = {"hundred": 100, "thousand": 1000}
 
-ORDER_WORDS: dict[str, float] = {"an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-"""Counts of orders of magnitude: "two orders of magnitude" -> 10**2."""
+DENOMINATORS: dict[str, float] = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
+    "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8,
+    "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10,
+}
+"""Fractions in words: "one-eighth" -> 0.125, "two-thirds", "half" -> 0.5 (as stated, not inverted)."""
+
+ORDER_WORDS: dict[str, float] = {"an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "several": 2}
+"""Counts of orders of magnitude: "two orders of magnitude" -> 10**2; a plural with no count reads as
+its lowest value ("orders of magnitude" -> 100, "several orders of magnitude" -> 100)."""
 
 PLURAL_MULTIPLES: dict[str, float] = {"tens": 10, "dozens": 12, "hundreds": 100, "thousands": 1000}
 """Vague multiples read as their lower bound: "hundreds of times fewer faces" -> 100x."""
 
-VERB_FACTORS: dict[str, tuple[float, str]] = {"halv": (2.0, "reduction"), "doubl": (2.0, ""), "tripl": (3.0, "")}
+VAGUE_AMOUNTS: dict[str, tuple[float, str]] = {
+    "tens": (10, ""), "dozens": (12, ""), "hundreds": (100, ""), "thousands": (1, "k"), "millions": (1, "M"),
+    "billions": (1, "B"), "trillions": (1, "T"),
+}
+"""Vague amounts of things, read as their lower bound in the magnitude convention: "hundreds of spike
+trains" -> 100, "thousands of members" -> 1 k, "tens of thousands of images" -> 10 k."""
+
+VERB_FACTORS: dict[str, tuple[float, str]] = {"halv": (2.0, "reduction"), "doubl": (2.0, ""), "tripl": (3.0, ""),
+                                              "quadrupl": (4.0, "")}
 """Verbs that state a factor: "halves the latency" is a 2x reduction; a doubling takes its kind from context."""
 
 MIN_RESOLUTION = 32
@@ -65,24 +82,38 @@ class Quantity:
     special: bool = False  # a factor in words ("halves", "an order of magnitude")
     sign: str = ""
     dismissed: str | None = None
+    before: bool = False  # the "from" value of a before-and-after pair ("from 4.19 to 9.96")
+    degraded: bool = False  # a change for the worse, kept as a positive improvement ("accuracy drops 3%")
+    role: str | None = None
 
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
-_WORDS = V.alternation(list(NUMBER_WORDS))
-_FIRST_LETTERS = "".join(sorted({w[0] for w in NUMBER_WORDS} | {w[0].upper() for w in NUMBER_WORDS}))
+_WORD = V.alternation([*WORD_VALUES, *_MULTIPLIERS])
+_WORD_NUMBER = rf"(?:(?:a|one|{_WORD})[\s-]+)?(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}))*"
+_FRACTION = rf"(?:(?:one|a|two|three|four|five|seven|nine)[\s-])?(?:{'|'.join(DENOMINATORS)})"
 _NUMBER_RE = re.compile(
-    rf"(?=[\dxX+\-.]|\b[{_FIRST_LETTERS}])"  # lets most positions fail at once
+    r"(?=[\dxX+\-.$€£]|\b[a-zA-Z])"  # lets most positions fail at once
     rf"(?:(?P<xpre>(?<![\w.])[xX](?=\d))?"
     rf"(?:(?P<low>{_NUM})(?:\s?(?:x|X|times)(?![a-zA-Z])|\s?%)?\s?(?:-{{1,2}}|–|—|~)\s?(?=\d))?"
-    rf"(?P<sign>(?<![\w.)%])[-+])?(?P<num>{_NUM})(?:\s?±\s?(?:{_NUM}))?"  # 11.0 ± 1.3 points
-    rf"|(?P<word>\b(?i:{_WORDS})\b))"
+    rf"(?P<currency>\$|US\$|€|£)?(?P<sign>(?<![\w.)%])[-+])?(?P<num>{_NUM})"
+    r"(?:\s?[x×*]\s?10\s?(?:\^|ˆ|\*\*)\s?(?P<exp>[-+−]?\d+))?"  # 7.5×10^4
+    rf"(?:\s?(?:±|\+/-|\+-)\s?(?:{_NUM}))?"  # 11.0 ± 1.3 points
+    rf"|(?P<fraction>\b(?i:{_FRACTION})\b(?!-))"
+    rf"|(?P<word>\b(?i:{_WORD_NUMBER})\b))"
 )
+_MODAL_BEFORE = "|".join(rf"(?<=\b{w} )" for w in ("can", "could", "may", "might", "will", "would", "to"))
+"""A bare "double" or "triple" is a verb only after a modal: "can double retention", not "double attention"."""
 _SPECIAL_RE = re.compile(
-    r"(?=\b[aAoOtTfFdDhHiI])"
+    r"(?=\b[a-zA-Z])"
     r"(?:\b(?i:into|to)\s+(?:a\s+)?(?P<single>(?i:single|one)[- ]step)\b"
-    rf"|\b(?P<order>(?i:{'|'.join(ORDER_WORDS)}))\s+orders?\s+of\s+magnitude\b"
+    rf"|\b(?:(?P<order>(?i:{'|'.join(ORDER_WORDS)}))\s+)?(?P<orders>(?i:orders?))\s+of\s+magnitude\b"
     rf"|\b(?P<plural>(?i:{'|'.join(PLURAL_MULTIPLES)}))\s+of\s+times\b"
-    rf"|\b(?P<verb>(?i:{'|'.join(VERB_FACTORS)}))(?:es|ed|ing)\b|\b(?P<verb2>(?i:halv))e\b)"
+    rf"|\b(?P<vague>(?i:(?:tens|dozens|hundreds)\s+of\s+(?:thousands|millions|billions)|{'|'.join(VAGUE_AMOUNTS)}))"
+    r"(?=\s+of\s+[a-zA-Z])"
+    r"|\b(?P<twice>(?i:twice))\b"
+    rf"|\b(?P<verb>(?i:{'|'.join(VERB_FACTORS)}))(?:es|ed|ing)\b|\b(?P<verb2>(?i:halv|quadrupl))e\b"
+    rf"|(?:{_MODAL_BEFORE})"
+    r"(?P<verb3>(?i:double|triple))\b)"
 )
 _MAGNITUDE_SUFFIXES = "|".join(k for k in V.MAGNITUDES if len(k) == 1)
 _MAGNITUDE_WORDS = "|".join(k for k in V.MAGNITUDES if len(k) > 1)
@@ -90,21 +121,33 @@ _NOT_COUNTED = r"(?!(?:data|time|key|control|sample)\b)"  # "6 average points" b
 _UNIT_RE = re.compile(
     rf"(?P<res>\s?(?:x|X|times|\*)\s?\d+(?![\d.]))"
     rf"|(?P<pct>\s?(?:%|percent\b|per\s?cent\b))(?P<pctpts>\s?points?\b)?"
-    rf"|(?P<pts>\s?(?:percentage[- ]points?\b|pp\b|p\.p\.|(?:{_NOT_COUNTED}[a-z]+\s){{0,2}}points?\b))"
+    rf"|(?P<pts>\s?(?:percentage[- ]points?\b|pp\b|p\.p\.|(?:{_NOT_COUNTED}[\w-]+\s){{0,2}}points?\b)|-points?\b)"
     rf"|(?P<mult>(?:x|X)(?![a-zA-Z\d])|\s?times\b|times(?![a-z])|-?\s?fold\b)"
     rf"|(?P<mag>(?:{_MAGNITUDE_SUFFIXES})(?![a-zA-Z\d])|[\s-](?:{_MAGNITUDE_WORDS})\b)"
     rf"|(?P<comp>-(?:{'|'.join(V.COMPOUND_UNITS)})s?\b)"
     rf"|(?P<sym>\s?(?:{V.alternation(list(V.SYMBOL_UNITS))})(?![\w/]))"
 )
-_MODIFIERS = r"(?:(?!(?:of|in|on|for|to|by|with|and|or|from|than|the|a|an|is|are|at)\b)[^\s,.;:]+\s+)"
+_MODIFIERS = r"(?:(?!(?:of|in|on|for|to|by|with|and|or|from|than|the|a|an|is|are|at|per|were|was|have|has)\b)[^\s,.;:()]+\s+)"
 _UNIT_NOUN_AFTER_RE = re.compile(rf"\s+{_MODIFIERS}{{0,2}}?(?P<noun>{V.UNIT_NOUN_RE.pattern})")
-_UNIT_NOUN_ADJACENT_RE = re.compile(rf"\s(?P<noun>{V.UNIT_NOUN_RE.pattern})")
 _COUNT_NOUN_AFTER_RE = re.compile(rf"\s+(?:\([^)]*\)\s*)?{_MODIFIERS}{{0,3}}(?P<noun>{V.COUNT_NOUN_RE.pattern})")
-_ITEM_NOUN_AFTER_RE = re.compile(rf"\s+{_MODIFIERS}{{0,2}}(?P<noun>{V.ITEM_NOUN_RE.pattern})")
 _RESOLUTION_WORD_RE = re.compile(r"\s*(?:resolution|pixels?|px|images?)\b")
 _PLURAL_RE = re.compile(r"(?:s|es|ora|ata)$")
-OUT_OF_RE = re.compile(r"\s+/\s+|\s*out of\s*")
+_ANY_PLURAL = (
+    r"[a-z][a-z-]*(?:[^\Ws]s|ies|ses|xes|ches|shes)"
+    r"|stimuli|data|corpora|criteria|people|children|phenomena|indices|matrices|analyses|media|men|women"
+)
+_NOT_ADVERB = r"(?![a-z]+ly\s)"
+_ANY_COUNT_AFTER_RE = re.compile(
+    rf"\s+(?:\([^)]*\)\s*)?(?:{_NOT_ADVERB}{_MODIFIERS}){{0,3}}?(?P<noun>{_ANY_PLURAL})\b(?![-'])"
+    r"(?!\s+(?:the|a|an|our|its|their|this|these|to|with|it|them|us)\b)"  # "2 combines the": a verb
+)
+"""Any plural noun after a whole number ("19 distinct postures", "708 trajectories"): things counted."""
+SMALL_WORD_COUNT = 3
+"""A small count in words ("two images", "three questions") counts things only when they are evaluated
+ones ("two datasets"); otherwise it mostly describes the method's design."""
+OUT_OF_RE = re.compile(r"\s+/\s+|\s*out of\s*|\s+of\s+(?=(?:\d+|[a-z]+)\s+[a-z])")
 _PER_RE = re.compile(rf"\s?(?:per|/)\s?(?P<noun>(?:{V.PER_NOUNS}))s?\b")
+_COUNT_PER_RE = re.compile(r"\s?(?:per|/)\s?(?P<noun>[a-z]+)\b")
 FACTOR_OF_RE = re.compile(r"\ba factor of\s+(?:about |around |approximately |up to |over |more than )?$")
 
 
@@ -126,39 +169,83 @@ def quantities(text: str, lo: int, hi: int) -> list[Quantity]:
 
 
 def _special(match: re.Match[str]) -> Quantity:
-    """Factors stated in words ("two orders of magnitude", "hundreds of times", "halves"), and a
-    process cut to one step ("distilled into a single step")."""
+    """Factors stated in words ("two orders of magnitude", "hundreds of times", "twice", "halves"),
+    vague amounts ("thousands of images"), and a process cut to one step ("into a single step")."""
     if match.group("single"):
         q = Quantity(match.start("single"), match.end("single"), 1.0, "steps", "unit", kind="reduction")
-    elif match.group("order"):
-        q = Quantity(match.start(), match.end(), 10.0 ** ORDER_WORDS[match.group("order").lower()], "x", "factor")
+    elif match.group("orders"):
+        count = match.group("order")
+        plural = match.group("orders").lower() == "orders"
+        power = ORDER_WORDS[count.lower()] if count else 2 if plural else 1
+        q = Quantity(match.start(), match.end(), 10.0 ** power, "x", "factor")
     elif match.group("plural"):
         q = Quantity(match.start(), match.end(), PLURAL_MULTIPLES[match.group("plural").lower()], "x", "factor")
+    elif match.group("vague"):
+        words = match.group("vague").lower().split()
+        value, unit = VAGUE_AMOUNTS[words[-1]]
+        if len(words) > 1:
+            value *= VAGUE_AMOUNTS[words[0]][0]
+        q = Quantity(match.start(), match.end(), value, unit, "magnitude" if unit else "count", noun="vague")
+    elif match.group("twice"):
+        q = Quantity(match.start(), match.end(), 2.0, "x", "factor")
     else:
-        value, kind = VERB_FACTORS[(match.group("verb") or match.group("verb2")).lower()]
+        verb = match.group("verb") or match.group("verb2") or match.group("verb3")[:-1]
+        value, kind = VERB_FACTORS[verb.lower()]
         q = Quantity(match.start(), match.end(), value, "x", "factor", kind=kind or None)
     q.first, q.number_end, q.word, q.special = q.start, q.end, True, True
     return q
 
 
 def _number(text: str, match: re.Match[str], hi: int) -> Quantity:
-    """A digit or word number with its unit."""
+    """A digit, word or fraction number with its unit."""
+    if match.group("fraction"):
+        q = Quantity(match.start(), match.end(), _fraction_value(match.group("fraction")), "x", "factor")
+        q.first, q.number_end, q.word = match.start(), match.end(), True
+        return q
     if match.group("word"):
-        q = _with_unit(text, match.start(), match.end(), NUMBER_WORDS[match.group("word").lower()], hi)
+        q = _with_unit(text, match.start(), match.end(), word_value(match.group("word")), hi)
         q.first, q.number_end, q.word = match.start(), match.end(), True
         return q
     value = to_float(match.group("num")) * (-1 if match.group("sign") == "-" else 1)
-    q = _with_unit(text, match.start(), match.end(), value, hi)
-    q.first = match.start("low") if match.group("low") else match.start("num")
+    if match.group("exp"):
+        value *= 10.0 ** int(match.group("exp").replace("−", "-"))
+    if match.group("currency"):
+        q = Quantity(match.start(), match.end(), value, "USD" if "$" in match.group("currency") else
+                     {"€": "EUR", "£": "GBP"}[match.group("currency")], "unit")
+    else:
+        q = _with_unit(text, match.start(), match.end(), value, hi)
+    q.first = match.start("low") if match.group("low") else match.start("currency") if match.group("currency") \
+        else match.start("num")
     q.number_end, q.sign = match.end(), match.group("sign") or ""
     if match.group("low"):
         q.low = to_float(match.group("low"))
     factor_of = q.form == "bare" and FACTOR_OF_RE.search(text, max(0, match.start() - 40), match.start())
     if match.group("xpre") or factor_of:
         q.unit, q.form = "x", "factor"
-    if q.sign == "+" and q.form in {"bare", "percent", "points"}:
-        q.kind = "improvement"
+    if q.sign and q.form in {"bare", "percent", "points"}:  # "+8.6 EM", "(-9 to -29)" on an error
+        q.kind, q.value = "improvement", abs(q.value)
     return q
+
+
+def word_value(words: str) -> float:
+    """"eight hundred" -> 800, "twenty-five" -> 25, "a dozen" -> 12, "two thousand" -> 2000."""
+    total, current = 0.0, 0.0
+    for word in re.split(r"[\s-]+", words.lower()):
+        if word in _MULTIPLIERS:
+            current = max(current, 1.0) * _MULTIPLIERS[word]
+            if word == "thousand":
+                total, current = total + current, 0.0
+        elif word == "a":
+            current = 1.0
+        elif word != "and":
+            current += WORD_VALUES[word]
+    return total + current
+
+
+def _fraction_value(words: str) -> float:
+    parts = re.split(r"[\s-]+", words.lower())
+    numerator = 1.0 if len(parts) == 1 or parts[0] == "a" else WORD_VALUES[parts[0]]
+    return numerator / DENOMINATORS[parts[-1]]
 
 
 def _with_unit(text: str, start: int, end: int, value: float, hi: int) -> Quantity:
@@ -195,12 +282,15 @@ def _per(text: str, q: Quantity, hi: int) -> Quantity:
 
 
 def _magnitude(text: str, start: int, end: int, value: float, suffix: str, hi: int) -> Quantity:
-    """172M, 1.3 billion, 8k tokens: a unit noun right after joins the unit ("k tokens")."""
+    """172M, 1.3 billion, 8k tokens: the magnitude is the unit of a size ("330B tokens" -> 330 B);
+    a rate keeps what it counts ("ten million queries per day" -> 10 "M queries/day")."""
     magnitude = V.MAGNITUDES[suffix.lstrip("-")]
-    noun = _UNIT_NOUN_ADJACENT_RE.match(text, end, hi)
-    if noun:
-        return Quantity(start, noun.end(), value, f"{magnitude} {unit_of(noun.group('noun'))}", "magnitude")
-    return Quantity(start, end, value, magnitude, "magnitude")
+    q = Quantity(start, end, value, magnitude, "magnitude")
+    counted = _ANY_COUNT_AFTER_RE.match(text, end, hi)
+    per = counted and _COUNT_PER_RE.match(text, counted.end(), hi)
+    if per:
+        q.unit, q.end, q.form = f"{magnitude} {counted.group('noun')}/{per.group('noun')}", per.end(), "unit"
+    return q
 
 
 def _noun_quantity(text: str, start: int, end: int, value: float, hi: int) -> Quantity:
@@ -208,12 +298,24 @@ def _noun_quantity(text: str, start: int, end: int, value: float, hi: int) -> Qu
     unit_noun = _UNIT_NOUN_AFTER_RE.match(text, end, hi)
     if unit_noun:
         return _per(text, Quantity(start, unit_noun.end(), value, unit_of(unit_noun.group("noun")), "unit"), hi)
-    count = _COUNT_NOUN_AFTER_RE.match(text, end, hi) or _ITEM_NOUN_AFTER_RE.match(text, end, hi)
-    whole = "." not in text[start:end]  # "FewRel 1.0 and 2.0 datasets" are versions, not counts
-    counted = count and whole and (value == 1 or _PLURAL_RE.search(count.group("noun")))
-    if counted and (count.re is _COUNT_NOUN_AFTER_RE or value >= V.MIN_ITEM_COUNT):
-        return Quantity(start, count.end(), value, "", "count", noun=count.group("noun"))
+    whole = "." not in text[start:end] and value == int(value)  # "FewRel 1.0 and 2.0" are versions
+    if not whole:
+        return Quantity(start, end, value, "", "bare")
+    count = _COUNT_NOUN_AFTER_RE.match(text, end, hi)
+    if not (count and (value == 1 or _PLURAL_RE.search(count.group("noun")))):
+        in_words = not text[start:end][:1].isdigit()
+        count = None if in_words and value <= SMALL_WORD_COUNT else _ANY_COUNT_AFTER_RE.match(text, end, hi)
+    if count:
+        return _per_count(text, Quantity(start, count.end(), value, "", "count", noun=count.group("noun")), hi)
     return Quantity(start, end, value, "", "bare")
+
+
+def _per_count(text: str, q: Quantity, hi: int) -> Quantity:
+    """"8 samples per step", "10 queries per day": a count per something is a rate ("samples/step")."""
+    per = _COUNT_PER_RE.match(text, q.end, hi)
+    if per:
+        q.unit, q.end, q.form = f"{q.noun}/{per.group('noun')}", per.end(), "unit"
+    return q
 
 
 def unit_of(noun: str) -> str:

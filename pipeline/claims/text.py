@@ -26,7 +26,7 @@ _REPLACEMENTS: list[tuple[str, str]] = [
     (r"(?<=[A-Za-z])_(?=\{?\w)", ""),                      # F_1 -> F1
     (r"\\[,;:! ]", " "),
     (r"\\[a-zA-Z]+\s?", ""),                               # any other command: \textbf, \mathrm, \bf
-    (r"[${}]", ""),
+    (r"\$(?!\d[\d,]*(?:\.\d+)?(?![\d\\$^_{}.]))|[{}]", ""),  # math delimiters; "$4.27 per invoice" stays
     (r"\b(?:it|bf|textbf|textit|emph)\s?(?=\d)", ""),    # scraper residue of {\it 3}: "it 3-it 10"
     (r"×", "x"),
     (r"[−‐‑]", "-"),
@@ -41,6 +41,17 @@ _CLEAN_RE = re.compile(
 WORD_RE = re.compile(r"[^\s]+")
 CLAUSE_END_RE = re.compile(r"[,;:()]|\b(?:while|whereas|but|and|with)\b")
 
+_FIRST_PERSON_RE = re.compile(
+    r"\b(?:we|our|ours|us|this (?:paper|work|study|article|letter|thesis|report)|here|in this|propos\w*|"
+    r"introduc\w*|present\w*)\b",
+    re.I,
+)
+"""The authors speaking of their own work; the sentences before the first of these are background."""
+_RESULT_WORDS_RE = re.compile(
+    r"\b(?:experiment\w*|results?|evaluat\w*|achiev\w*|outperform\w*|benchmarks?|baselines?|propos\w*)\b", re.I
+)
+"""Words of a sentence that reports results even before the authors say "we"."""
+
 _SENTENCE_END_RE = re.compile(r"[.!?][\"')\]]*(?:\s+|(?<=[a-z]\.)(?=[A-Z][a-z]))")
 _WORD_BEFORE_RE = re.compile(r"([\w.\-]+)$")
 
@@ -52,6 +63,8 @@ class Sentence:
     text: str
     lo: int
     hi: int
+    background: bool = False  # before the authors first speak of their own work
+
 
 
 @dataclass(frozen=True)
@@ -135,3 +148,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def background(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """Which sentences are background: those before the abstract first speaks of its own work that
+    report no result ("Smart home lighting systems consume 15-20% of residential energy."). Their
+    numbers are context, not results."""
+    first = next((i for i, (start, end) in enumerate(spans) if _FIRST_PERSON_RE.search(text, start, end)), len(spans))
+    return [i < first and not _RESULT_WORDS_RE.search(text, start, end) for i, (start, end) in enumerate(spans)]

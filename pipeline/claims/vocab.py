@@ -214,13 +214,16 @@ UNIT_METRICS: dict[str, str] = {n.unit: n.metric for n in NOUN_UNITS if n.metric
 RATE_UNITS: frozenset[str] = _UNITS["rate_units"]
 PER_NOUNS = "|".join(_UNITS["per_nouns"])
 
-_NOUNS = load_lists(VOCABULARY_DIR / "nouns.toml", ("evaluated", "items", "used_shares"), numbers=("min_item_count",))
+_NOUNS = load_lists(VOCABULARY_DIR / "nouns.toml", ("evaluated", "parts", "used_shares", "settings"))
 COUNT_NOUN_RE = re.compile(rf"(?:{'|'.join(_NOUNS['evaluated'])})\b")
-ITEM_NOUN_RE = re.compile(rf"(?:{'|'.join(_NOUNS['items'])})\b")
-MIN_ITEM_COUNT: int = _NOUNS["min_item_count"]
+PARTS_RE = re.compile(rf"(?:{'|'.join(_NOUNS['parts'])})\b", re.I)
+SETTINGS = "|".join(_NOUNS["settings"])
 USED_SHARE_RE = re.compile(rf"\s*(?:of )?(?:the )?(?:\w+[- ]){{0,2}}(?:{'|'.join(_NOUNS['used_shares'])})\b", re.I)
 
-_CUES = load_lists(VOCABULARY_DIR / "cues.toml", ("speed", "reduce", "improve", "grow", "worse", "speed_stages", "cut_verbs"))
+_CUES = load_lists(
+    VOCABULARY_DIR / "cues.toml",
+    ("speed", "reduce", "improve", "grow", "worse", "speed_stages", "cut_verbs", "baseline_subjects", "contrast_openers"),
+)
 SPEED_RE = _words_re(_CUES["speed"])
 REDUCE_RE = _words_re(_CUES["reduce"])
 IMPROVE_RE = _words_re(_CUES["improve"])
@@ -231,6 +234,8 @@ CUES = (("worse", WORSE_RE), ("speedup", SPEED_RE), ("reduction", REDUCE_RE), ("
 """Cue words by the kind they give, strongest first: speed before reduce before improve before size."""
 STAGE_RE = re.compile(rf"\b(?:{'|'.join(_CUES['speed_stages'])})\b", re.I)
 CUT_VERBS = "|".join(_CUES["cut_verbs"])
+BASELINE_SUBJECT_RE = re.compile(rf"\b(?:{'|'.join(_CUES['baseline_subjects'])})\b(?!-)", re.I)
+CONTRAST_OPENER_RE = re.compile(rf"\s*(?:{'|'.join(_CUES['contrast_openers'])})\b", re.I)
 
 _NAMES = load_lists(
     VOCABULARY_DIR / "names.toml",
