@@ -32,6 +32,9 @@ _COMPARATIVE_RE = re.compile(
     r"(?i)more|higher|better|greater|less|lower|fewer|smaller|faster|larger|superior|stronger|worse|slower|costlier"
 )
 _RISE_WORDS = re.compile(r"(?i)increas\w*|higher|more|greater")
+_GENERIC_COMPARISON_RE = re.compile(r"(?i)outperform\w*|surpass\w*|exceed\w*|beat(?:s|ing)?|superior|advantage")
+_SIZE_WORDS = re.compile(r"(?i)smaller|fewer|less|lighter|cheaper|shorter|compress\w*")
+_TIME_METRICS = frozenset({"time"})
 _TO_REDUCED_RE = re.compile(r"\b(?:to|into)\s+(?:just |only |merely |as few as |as little as |a )?$", re.I)
 """The target of a cut ("reduces ... to merely 88 GPU-days"); with a reduce verb this is a reduction."""
 _PERCENT_CUT_LEFT_RE = re.compile(rf"\b(?:{V.CUT_VERBS})\s+(?:\w+\s+)?$", re.I)
@@ -54,6 +57,7 @@ _SETTING_AFTER_RE = re.compile(rf"\s?(?:{V.SETTINGS})\b", re.I)
 _OF_WHOLE_RE = re.compile(r"\s+of\s+(?:the\s+)?(?:original|full|total|entire|whole)\b", re.I)
 _KEPT_RE = re.compile(r"\b(?:retain\w*|keep\w*|kept|preserv\w*|maintain\w*|recover\w*|reach\w*|achiev\w*)\b", re.I)
 """"23% of the original text" is what is left (a cut); "retaining 96.7% of the original performance" a level."""
+_PER_TIME_RE = re.compile(r"/(?:s|second|sec|min|minute|hour|h|day|week|month|year)$")
 _AMOUNT_OF_RE = re.compile(r"\s+of\s+(?!the\b)[a-z]")
 _SHARE_OF_RE = re.compile(r"\s+of\s")
 _PLURAL_AFTER_RE = re.compile(r"\s+[a-z][\w-]*[^\Ws]s\b")
@@ -99,7 +103,9 @@ def decide_groups(s: Sentence, groups: list[list[Quantity]]) -> None:
     floor = s.lo
     for i, group in enumerate(groups):
         stop = groups[i + 1][0].start if i + 1 < len(groups) else s.hi
-        floor = _resolve_group(s, cues, group, floor, stop)
+        end = _resolve_group(s, cues, group, floor, stop)
+        if group[-1].form in CUED_FORMS:  # a size's words stay free for the next claim's metric
+            floor = end
 
 
 def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, stop: int) -> int:
@@ -196,6 +202,9 @@ def _group_cue(s: Sentence, cues: Cues, group: list[Quantity], span: _Span) -> C
         cues.used.append((cue.start, cue.end))
     else:
         cue = _left_cue(s, cues, span.start) or cues.last.get(unit)
+    earlier = cues.last.get(unit)
+    if cue and earlier and _GENERIC_COMPARISON_RE.fullmatch(cue.word) and earlier.kind in {"speedup", "reduction"}:
+        cue = Cue(earlier.kind, cue.start, cue.end, cue.word)  # "reduces X by 10x, outperforming baselines by 2x"
     if cue:
         cues.last[unit] = cue
     return cue
@@ -210,6 +219,10 @@ def _by_direction(q: Quantity, cue: Cue | None, metric: MetricName | None) -> st
     rise = cue.kind == "improvement" and _RISE_WORDS.fullmatch(cue.word)
     if metric is not None and metric.name in V.COST_METRICS and rise:
         return "scale"
+    if cue.kind == "reduction" and _SIZE_WORDS.fullmatch(cue.word) and (metric is None or metric.higher_is_better):
+        return "reduction"  # "16x smaller than the full-precision model" is about size, not precision
+    if cue.kind == "improvement" and metric is not None and metric.name in _TIME_METRICS and q.form == "factor":
+        return "speedup"  # "wall-clock time improvements of 5.4x"
     if metric is None or metric.name in V.COST_METRICS or metric.higher_is_better is None:
         return cue.kind
     if cue.kind == "reduction" or (rise and metric.higher_is_better is False):
@@ -315,7 +328,9 @@ def _decide_size(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric:
         if change in {"improvement", "reduction", "speedup"}:
             return change
     amount_of = _AMOUNT_OF_RE.match(s.text, q.end)  # "2 seconds of input", "800 hours of audio"
-    if (q.unit in V.RATE_UNITS or "/" in q.unit or q.unit == "USD") and not amount_of:
+    per_time = "/" in q.unit and _PER_TIME_RE.search(q.unit)
+    if (q.unit in V.RATE_UNITS or per_time or q.unit == "USD" or ("/" in q.unit and q.form == "unit" and not q.noun)) \
+            and not amount_of:
         return "score"
     cut_to = _TO_REDUCED_RE.search(before)
     emphatic = cut_to is not None and len(cut_to.group(0).split()) > 1

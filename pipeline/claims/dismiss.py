@@ -37,7 +37,11 @@ REASONS = {
 
 _REFERENCE_RE = re.compile(rf"\b(?:{V.REFERENCE_WORDS})[\s~]*\(?$")
 _MATH_BEFORE_RE = re.compile(r"(?:[=^_@]|\bO\(|\b[a-zA-Z]\s?[=<>≤≥]\s?)$")
-ANAPHORA_RE = re.compile(r"\b(?:the|these|those|both|all|its|their|our)\s+$", re.I)
+ANAPHORA_RE = re.compile(
+    r"\b(?:the|these|those|both|all|its|their|our)\s+(?:(?:first|last|next|other|remaining|same|latter|former)\s+)?$", re.I
+)
+_FORMULA_AFTER_RE = re.compile(r"/[A-Za-z√(]|[kKMBT]?[-+*^_=][0-9]")
+_SIZE_NOUN_RE = re.compile(r"\s*(?:[\w-]+\s)?(?:models?|LLMs?|param\w*|backbones?|variants?|versions?)\b")
 _UNIT_INTERVAL_RE = re.compile(r"(?:\bfrom\s+|\bbetween\s+)?\b0(?:\.0)?\s?(?:-|–|to|and)\s?1(?:\.0)?(?![\d.%])")
 _CAPITALIZED_BEFORE_RE = re.compile(r"(?:^|\s)([\w\-.]*[A-Z][\w\-.]*)\s+$")
 
@@ -55,10 +59,14 @@ def reason(s: Sentence, q: Quantity) -> str | None:
         return "url"
     if _glued_to_name(before, after, q):
         return "name"
+    if _FORMULA_AFTER_RE.match(text, q.end) or (q.form == "magnitude" and _FORMULA_AFTER_RE.match(text, q.end - 1)):
+        return "formula"  # "1/M", "1/√n", "2k-1"
     if q.form in {"bare", "count"} and _is_year(q):
         return "year"
     if q.form in {"bare", "count", "unit"} and _after_capitalized_name(text, q.first, before):
         return "name"
+    if q.form == "magnitude" and _after_capitalized_name(text, q.first, before) and not _SIZE_NOUN_RE.match(text, q.end):
+        return "name"  # "Mistral 7B", "Llama-3.1 405B"; but "VAR 2.3B model" is a size
     label = ("citation" if _in_brackets(text, q.first) else "reference" if _REFERENCE_RE.search(before)
              else "formula" if _MATH_BEFORE_RE.search(before) else None)
     if label:  # unless a metric names it: "(FID 2.1)", "accuracy = 93%", "ACCP = 0.320", "(N=64)"
@@ -84,7 +92,8 @@ def _count_reason(text: str, q: Quantity, before: str) -> str | None:
 def _word_reason(s: Sentence, q: Quantity) -> str | None:
     """A number word is a quantity only with a unit or a counted noun ("three times", "ten LLMs")."""
     if q.special:  # "halves", "an order of magnitude", "into a single step"
-        return "vague" if q.noun == "vague" and s.background else None
+        vague = q.noun == "vague" and (s.background or _FROM_TO_VAGUE_RE.search(s.text, max(0, q.start - 20), q.end + 30))
+        return "vague" if vague else None
     text = s.text
     if re.match(r"-[A-Za-z]", text[q.number_end:q.number_end + 2]) and q.form not in {"unit", "factor"}:
         return "descriptor"  # "two-stage", "zero-shot", "one-step"
@@ -98,6 +107,7 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
     return _count_reason(text, q, text[max(0, q.first - 40):q.first])
 
 
+_FROM_TO_VAGUE_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?(?:tens|dozens|hundreds|thousands|millions|billions)\b.*\bto\b", re.I)
 _URL_RE = re.compile(r"https?:|www\.|\.(?:com|org|io|net|edu|html?)\b|github|/[\w.-]+/")
 
 
@@ -130,7 +140,7 @@ def _in_brackets(text: str, i: int) -> bool:
 def _after_capitalized_name(text: str, first: int, before: str) -> bool:
     """A bare number after a capitalized word mid-sentence is a version: "Llama 3", "NaturalSpeech 2"."""
     word = _CAPITALIZED_BEFORE_RE.search(before)
-    if not word or V.METRIC_RE.fullmatch(word.group(1)):
+    if not word or V.METRIC_RE.fullmatch(word.group(1)) or word.group(1) in V.SYMBOL_UNITS:
         return False
     preceding = text[max(0, first - 60):first - len(word.group(0))].rstrip()
     return bool(preceding) and not preceding.endswith((".", ":", ";", "(", "!", "?"))

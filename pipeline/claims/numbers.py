@@ -89,14 +89,15 @@ class Quantity:
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _WORD = V.alternation([*WORD_VALUES, *_MULTIPLIERS])
-_WORD_NUMBER = rf"(?:(?:a|one|{_WORD})[\s-]+)?(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}))*"
+_WORD_NUMBER = rf"(?:a\s+(?=hundred|thousand|dozen))?(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}))*"
 _FRACTION = rf"(?:(?:one|a|two|three|four|five|seven|nine)[\s-])?(?:{'|'.join(DENOMINATORS)})"
 _NUMBER_RE = re.compile(
     r"(?=[\dxX+\-.$€£]|\b[a-zA-Z])"  # lets most positions fail at once
-    rf"(?:(?P<xpre>(?<![\w.])[xX](?=\d))?"
+    r"(?:(?P<power>\b10\s?(?:\^|ˆ|\*\*)\s?(?P<exp10>[-+−]?\d{1,3})(?![\d.]))"
+    rf"|(?P<xpre>(?<![\w.])[xX](?=\d))?"
     rf"(?:(?P<low>{_NUM})(?:\s?(?:x|X|times)(?![a-zA-Z])|\s?%)?\s?(?:-{{1,2}}|–|—|~)\s?(?=\d))?"
     rf"(?P<currency>\$|US\$|€|£)?(?P<sign>(?<![\w.)%])[-+])?(?P<num>{_NUM})"
-    r"(?:\s?[x×*]\s?10\s?(?:\^|ˆ|\*\*)\s?(?P<exp>[-+−]?\d+))?"  # 7.5×10^4
+    r"(?:\s?[x×*]\s?10\s?(?:\^|ˆ|\*\*)\s?(?P<exp>[-+−]?\d{1,3})(?![\d.]))?"  # 7.5×10^4
     rf"(?:\s?(?:±|\+/-|\+-)\s?(?:{_NUM}))?"  # 11.0 ± 1.3 points
     rf"|(?P<fraction>\b(?i:{_FRACTION})\b(?!-))"
     rf"|(?P<word>\b(?i:{_WORD_NUMBER})\b))"
@@ -125,6 +126,7 @@ _UNIT_RE = re.compile(
     rf"|(?P<mult>(?:x|X)(?![a-zA-Z\d])|\s?times\b|times(?![a-z])|-?\s?fold\b)"
     rf"|(?P<mag>(?:{_MAGNITUDE_SUFFIXES})(?![a-zA-Z\d])|[\s-](?:{_MAGNITUDE_WORDS})\b)"
     rf"|(?P<comp>-(?:{'|'.join(V.COMPOUND_UNITS)})s?\b)"
+    rf"|(?P<compcount>-(?:{V.COUNT_NOUN_RE.pattern}))"
     rf"|(?P<sym>\s?(?:{V.alternation(list(V.SYMBOL_UNITS))})(?![\w/]))"
 )
 _MODIFIERS = r"(?:(?!(?:of|in|on|for|to|by|with|and|or|from|than|the|a|an|is|are|at|per|were|was|have|has)\b)[^\s,.;:()]+\s+)"
@@ -136,9 +138,9 @@ _ANY_PLURAL = (
     r"[a-z][a-z-]*(?:[^\Ws]s|ies|ses|xes|ches|shes)"
     r"|stimuli|data|corpora|criteria|people|children|phenomena|indices|matrices|analyses|media|men|women"
 )
-_NOT_ADVERB = r"(?![a-z]+ly\s)"
+_NOT_ADVERB = r"(?![a-z]+ly\s)(?![a-z]+[^\Wsui]s\s)"  # "2 effectively combines", "two sentences requires"
 _ANY_COUNT_AFTER_RE = re.compile(
-    rf"\s+(?:\([^)]*\)\s*)?(?:{_NOT_ADVERB}{_MODIFIERS}){{0,3}}?(?P<noun>{_ANY_PLURAL})\b(?![-'])"
+    rf"\s+(?:\([^)]*\)\s*)?(?:{_NOT_ADVERB}{_MODIFIERS}(?:and\s+)?){{0,3}}?(?P<noun>{_ANY_PLURAL})\b(?![-'])"
     r"(?!\s+(?:the|a|an|our|its|their|this|these|to|with|it|them|us)\b)"  # "2 combines the": a verb
 )
 """Any plural noun after a whole number ("19 distinct postures", "708 trajectories"): things counted."""
@@ -206,6 +208,10 @@ def _number(text: str, match: re.Match[str], hi: int) -> Quantity:
         q = _with_unit(text, match.start(), match.end(), word_value(match.group("word")), hi)
         q.first, q.number_end, q.word = match.start(), match.end(), True
         return q
+    if match.group("power"):  # "$10^{64}$ strategies"
+        q = _with_unit(text, match.start(), match.end(), 10.0 ** int(match.group("exp10").replace("−", "-")), hi)
+        q.first, q.number_end = match.start(), match.end()
+        return q
     value = to_float(match.group("num")) * (-1 if match.group("sign") == "-" else 1)
     if match.group("exp"):
         value *= 10.0 ** int(match.group("exp").replace("−", "-"))
@@ -265,6 +271,8 @@ def _with_unit(text: str, start: int, end: int, value: float, hi: int) -> Quanti
         return Quantity(start, stop, value, "pp", "points")
     if group == "mult":
         return Quantity(start, stop, value, "x", "factor")
+    if group == "compcount":  # "an 11-benchmark suite", "a 12-encoder system"
+        return Quantity(start, stop, value, "", "count", noun=unit.group("compcount")[1:])
     if group == "comp":
         return Quantity(start, stop, value, V.COMPOUND_UNITS[unit.group("comp")[1:].rstrip("s")], "unit")
     if group == "sym":

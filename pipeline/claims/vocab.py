@@ -215,8 +215,8 @@ RATE_UNITS: frozenset[str] = _UNITS["rate_units"]
 PER_NOUNS = "|".join(_UNITS["per_nouns"])
 
 _NOUNS = load_lists(VOCABULARY_DIR / "nouns.toml", ("evaluated", "parts", "used_shares", "settings"))
-COUNT_NOUN_RE = re.compile(rf"(?:{'|'.join(_NOUNS['evaluated'])})\b")
-PARTS_RE = re.compile(rf"(?:{'|'.join(_NOUNS['parts'])})\b", re.I)
+COUNT_NOUN_RE = re.compile(rf"(?:{alternation(_NOUNS['evaluated'])})\b")
+PARTS_RE = re.compile(rf"(?:{alternation(_NOUNS['parts'])})\b", re.I)
 SETTINGS = "|".join(_NOUNS["settings"])
 USED_SHARE_RE = re.compile(rf"\s*(?:of )?(?:the )?(?:\w+[- ]){{0,2}}(?:{'|'.join(_NOUNS['used_shares'])})\b", re.I)
 
