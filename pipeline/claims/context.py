@@ -14,13 +14,16 @@ from pipeline.claims.text import CLAUSE_END_RE, WORD_RE, Sentence
 
 _SCORE_LINK = (
     r"(?:\)|\s+scores?|\s+\([A-Za-z-]+\))?\s*(?:(?:of|=|:|is|was|at|near|around|about|reaching|from|below|above|under|"
-    r"over|as high as|as low as|to|increase from|dropping from|drops? from|improves? from|of about)\s*|[<>≤≥~]\s*)?$"
+    r"over|as high as|as low as|to|increase from|dropping from|drops? from|improves? from|of about)\s*|[<>≤≥~]\s*)?"
+    r"(?:(?:up to|only|about|around|approximately|nearly|roughly|over|just|~)\s*)?$"
 )
 SCORE_LEFT_RE = re.compile(rf"(?:{V.METRIC_RE.pattern}){_SCORE_LINK}")
 """A metric written right before a number: "FID of", "accuracy:", "BLEU ="."""
 SCORE_RIGHT_RE = re.compile(rf"(?:'s)?\s?(?:{V.METRIC_RE.pattern})")
 """A metric written right after a number: "1.78 FID"."""
-NAMED_VALUE_RE = re.compile(r"\b(?:[A-Z][A-Za-z0-9@-]*[A-Z0-9]|Score|score)\s?(?:=|:)\s?$")
+NAMED_VALUE_RE = re.compile(
+    r"\b(?:(?:[A-Z][A-Za-z0-9@-]*[A-Z0-9]|Score|score)\s?(?:=|:)|scores?\s+of(?:\s+(?:only|about|around|up to|over))?)\s?$"
+)
 """A value given to a named quantity: "ACCP = 0.320", "Score = 0.279", "SNR = 20 dB"; a single
 letter ("k=5") is a formula."""
 SAMPLE_SIZE_RE = re.compile(r"\(?\b[Nn]\s?=\s?$")
@@ -76,9 +79,11 @@ def metric_in(text: str, lo: int, hi: int, last: bool = False) -> MetricName | N
     return MetricName(metric.name, metric.higher_is_better)
 
 
-def score_metric_next_to(s: Sentence, q: Quantity, before: str) -> bool:
-    """A quality metric written right before ("FID of", "accuracy:") or after ("1.78 FID") the number."""
-    for found in (SCORE_LEFT_RE.search(before), SCORE_RIGHT_RE.match(s.text, q.end)):
+def score_metric_next_to(s: Sentence, q: Quantity, start: int, width: int = 60) -> bool:
+    """A quality metric written right before ``start`` (the start of q's coordinated group: "FID of",
+    "accuracy:") or right after q ("1.78 FID")."""
+    before = s.metric_text[max(s.lo, start - width):start]
+    for found in (SCORE_LEFT_RE.search(before), SCORE_RIGHT_RE.match(s.metric_text, q.end)):
         if found and metric_in(found.group(0), 0, len(found.group(0))).name not in V.NOT_SCORES:
             return True
     return False
@@ -90,6 +95,26 @@ def direction(metric: str | None) -> bool | None:
     if metric.endswith("speed"):
         return True
     return V.DIRECTION.get(metric)
+
+
+_DEFINED_ACRONYM_RE = re.compile(r"(?P<long>(?:[A-Za-z][\w-]*\s+){1,5})\((?P<acronym>[A-Z][A-Za-z0-9-]{1,7})\)")
+
+
+def mask_redefined_acronyms(text: str) -> str:
+    """The text with metric acronyms that this abstract defines as something else masked, so that
+    "electron microscopy (EM)" is never read as exact match. Same length: offsets stay valid."""
+    masked = {}
+    for match in _DEFINED_ACRONYM_RE.finditer(text):
+        acronym = match.group("acronym")
+        metric = V.METRIC_RE.fullmatch(acronym)
+        if metric is None:
+            continue
+        long_form = V.METRIC_RE.search(match.group("long"))
+        if long_form is None or V.metric_at(long_form).name != V.metric_at(metric).name:
+            masked[acronym] = "\u0244" * len(acronym)
+    if not masked:
+        return text
+    return re.sub(rf"\b(?:{'|'.join(map(re.escape, masked))})\b", lambda m: masked[m.group(0)], text)
 
 
 # --- metric ------------------------------------------------------------------------------------------
@@ -111,7 +136,7 @@ def metric_name(s: Sentence, q: Quantity) -> str | None:
 
 def _sentence_metric(s: Sentence, q: Quantity) -> str | None:
     """The quality metric named nearest to q in its sentence ("outperforms ... by 0.4" about FID)."""
-    named = [(abs(m.start() - q.start), V.metric_at(m).name) for m in V.METRIC_RE.finditer(s.text, s.lo, s.hi)]
+    named = [(abs(m.start() - q.start), V.metric_at(m).name) for m in V.METRIC_RE.finditer(s.metric_text, s.lo, s.hi)]
     named = [(d, name) for d, name in named if name not in V.NOT_SCORES and name != "throughput"]
     return min(named)[1] if named else None
 
@@ -131,7 +156,7 @@ def size_metric(s: Sentence, q: Quantity) -> str | None:
     counts ("256 tokens"), a model ("1.5B model", "xAR-B (172M)") or data ("2M images")."""
     clause = CLAUSE_END_RE.search(s.text, q.end, s.hi)
     words = list(WORD_RE.finditer(s.text, q.end, clause.start() if clause else s.hi))[:3]
-    metric = metric_in(s.text, q.end, words[-1].end()) if words else None
+    metric = metric_in(s.metric_text, q.end, words[-1].end()) if words else None
     if metric:
         return metric.name
     if q.form != "magnitude":

@@ -44,7 +44,7 @@ before a share of a resource ("only 10% of the data"; "only 30% of papers" is no
 _USING_RE = re.compile(r"\b(?:with|using|uses|requires?|requiring|needs?)\s+(?:only\s+|just\s+|merely\s+)?$")
 _STATE_RE = re.compile(
     r"(?:(?<!up )\bto|\breach\w*|\battain\w*|\bachiev\w*|\bobtain\w*|\bvs\.?|\bversus|\bscor(?:e|es|ed|ing))\s+"
-    r"(?:an? |about |around |approximately |roughly |nearly |just |only )?$"
+    r"(?:an? |about |around |approximately |roughly |nearly |just |only |~\s?)?$"
 )
 """A value reached or compared with, not a change: "improves FID to 2.1", "reaching 78.2%", "vs. 73.9%"."""
 _SETTING_BEFORE_RE = re.compile(
@@ -115,8 +115,8 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
     span = _Span(group[0].start, group[-1].end, _right_phrase_end(s, group[-1].end, stop))
     cue = _group_cue(s, cues, group, span)
     if group[-1].form in CUED_FORMS:
-        metric = metric_in(s.text, span.end, span.right_end) or metric_in(
-            s.text, max(floor, span.start - 80), span.start, last=True
+        metric = metric_in(s.metric_text, span.end, span.right_end) or metric_in(
+            s.metric_text, max(floor, span.start - 80), span.start, last=True
         )
     else:  # a size: what the last member measures ("1.3 billion and 6.7 billion parameters")
         name = size_metric(s, group[-1])
@@ -267,12 +267,12 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
         return "score"  # "94% of the accuracy gain", "81% of its outputs": a share that was measured
     if _is_amount(s, span, cue, before):
         return _by_direction(q, cue, metric)
-    cost = SCORE_RIGHT_RE.match(s.text, span.end) and metric and metric.name in V.COST_METRICS
+    cost = SCORE_RIGHT_RE.match(s.metric_text, span.end) and metric and metric.name in V.COST_METRICS
     if cost and _USING_RE.search(before):
         return "reduction"  # "with 0.1% trainable parameters"
     if cut:
         return "reduction"
-    if _STATE_RE.search(before) or score_metric_next_to(s, q, before) or _alone_in_parens(s, span):
+    if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or _alone_in_parens(s, span):
         return "score"
     if cue is not None and cue.start < span.start and _NOUN_AFTER_RE.match(s.text, span.end):
         return "score"  # "exceeds 99% soundness": the verb compares, the share is a level
@@ -295,7 +295,7 @@ def _decide_bare(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric:
         return _by_direction(q, cue, metric) if changed and cue and cue.kind != "speedup" else None
     if SAMPLE_SIZE_RE.search(before):
         return "scale"  # "(N=64)"
-    if _STATE_RE.search(before) or score_metric_next_to(s, q, before) or NAMED_VALUE_RE.search(before):
+    if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or NAMED_VALUE_RE.search(before):
         return "score"
     fraction = q.value != int(q.value) or "." in s.text[q.first:q.number_end]
     singular_noun = _NOUN_AFTER_RE.match(s.text, span.end) and not _PLURAL_AFTER_RE.match(s.text, span.end)

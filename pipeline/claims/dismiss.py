@@ -35,14 +35,21 @@ REASONS = {
 }
 """Reason -> what it means; the keys are what ``dismissed`` holds."""
 
-_REFERENCE_RE = re.compile(rf"\b(?:{V.REFERENCE_WORDS})[\s~]*\(?$")
-_MATH_BEFORE_RE = re.compile(r"(?:[=^_@]|\bO\(|\b[a-zA-Z]\s?[=<>≤≥]\s?)$")
+_REFERENCE_RE = re.compile(
+    rf"\b(?:{V.REFERENCE_WORDS})[\s~]*\(?$"
+    rf"|\b(?:at|in|from|after|before|until|by|of|on|for|and)\s+(?:the\s+)?(?:{V.LABEL_WORDS})\s+$"
+)
+_MATH_BEFORE_RE = re.compile(r"(?:[=^_@]|\bO\(|\b[a-zA-Z]\s?[=<>≤≥]\s?|\b[a-zA-Z]\s?[+\-*/]\s?|(?<=[\^{(\-]\d)/|(?<=[\^{(\-]\d\d)/|[ℓ∈∑∏√])$")
 ANAPHORA_RE = re.compile(
     r"\b(?:the|these|those|both|all|its|their|our)\s+(?:(?:first|last|next|other|remaining|same|latter|former)\s+)?$", re.I
 )
-_FORMULA_AFTER_RE = re.compile(r"/[A-Za-z√(]|[kKMBT]?[-+*^_=][0-9]")
+_ENUMERATOR_BEFORE_RE = re.compile(r"(?:^|\(|[.;:,]\s*|\b(?:and|or)\s+|^\s+)$")
+""""(1) the encoder", "tasks: 1) ..., 2) ...", but not "(+13 to 16)"."""
+_APOSTROPHE_YEAR_RE = re.compile(r"[A-Za-z]['’]$")  # DAVIS'16, ICLR’24
+_FORMULA_AFTER_RE = re.compile(r"/[A-Za-z√(\\]|[kKMBT]?[-+*^_=][0-9]|\^[A-Za-z({]|\s?[+\-]\s?[a-zA-Z]\b(?![\w-])")
 _SIZE_NOUN_RE = re.compile(r"\s*(?:[\w-]+\s)?(?:models?|LLMs?|param\w*|backbones?|variants?|versions?)\b")
 _UNIT_INTERVAL_RE = re.compile(r"(?:\bfrom\s+|\bbetween\s+)?\b0(?:\.0)?\s?(?:-|–|to|and)\s?1(?:\.0)?(?![\d.%])")
+_NAME_LIKE_RE = re.compile(rf"(?:{V.MODEL_FAMILIES})[\w.-]*|[\w.-]*(?:[a-z][A-Z]|[A-Za-z]\d|\d[A-Za-z])[\w.-]*|[A-Z]{{2,}}[\w-]*")
 _CAPITALIZED_BEFORE_RE = re.compile(r"(?:^|\s)([\w\-.]*[A-Z][\w\-.]*)\s+$")
 
 
@@ -61,7 +68,7 @@ def reason(s: Sentence, q: Quantity) -> str | None:
         return "name"
     if _FORMULA_AFTER_RE.match(text, q.end) or (q.form == "magnitude" and _FORMULA_AFTER_RE.match(text, q.end - 1)):
         return "formula"  # "1/M", "1/√n", "2k-1"
-    if q.form in {"bare", "count"} and _is_year(q):
+    if q.form in {"bare", "count"} and _is_year(q) or _APOSTROPHE_YEAR_RE.search(before):
         return "year"
     if q.form in {"bare", "count", "unit"} and _after_capitalized_name(text, q.first, before):
         return "name"
@@ -73,7 +80,7 @@ def reason(s: Sentence, q: Quantity) -> str | None:
         named = SCORE_LEFT_RE.search(before) or NAMED_VALUE_RE.search(before) or SAMPLE_SIZE_RE.search(before)
         return None if named else label
     small_whole = q.value == int(q.value) and 0 < q.value <= 20 and "." not in text[q.first:q.number_end]
-    if q.form == "bare" and small_whole and re.match(r"\)", after) and re.search(r"(?:^|[\s(])\(?$", before):
+    if q.form == "bare" and small_whole and re.match(r"\)", after) and _ENUMERATOR_BEFORE_RE.search(before):
         return "enumerator"
     if _UNIT_INTERVAL_RE.match(text, q.start, q.end) or _UNIT_INTERVAL_RE.match(text, max(0, q.start - 10), q.end):
         return "formula"  # "ranging from 0 to 1", "0-1 knapsack": the bounds of a definition
@@ -91,6 +98,10 @@ def _count_reason(text: str, q: Quantity, before: str) -> str | None:
 
 def _word_reason(s: Sentence, q: Quantity) -> str | None:
     """A number word is a quantity only with a unit or a counted noun ("three times", "ten LLMs")."""
+    if q.noun == "multiple":  # "double attention blocks", "Triple Query Former"
+        return "descriptor"
+    if q.special and _TWICE_MATH_RE.match(s.text, q.end):
+        return "formula"  # "twice differentiable"
     if q.special:  # "halves", "an order of magnitude", "into a single step"
         vague = q.noun == "vague" and (s.background or _FROM_TO_VAGUE_RE.search(s.text, max(0, q.start - 20), q.end + 30))
         return "vague" if vague else None
@@ -108,6 +119,7 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
 
 
 _FROM_TO_VAGUE_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?(?:tens|dozens|hundreds|thousands|millions|billions)\b.*\bto\b", re.I)
+_TWICE_MATH_RE = re.compile(r"[\s-]+(?:continuously\s+)?differentiable\b", re.I)
 _URL_RE = re.compile(r"https?:|www\.|\.(?:com|org|io|net|edu|html?)\b|github|/[\w.-]+/")
 
 
@@ -128,7 +140,9 @@ def _glued_to_name(before: str, after: str, q: Quantity) -> bool:
 
 
 def _is_year(q: Quantity) -> bool:
-    return q.value == int(q.value) and 1900 <= q.value <= 2100 and q.low is None
+    """1900-2100, or a range of them ("2018-2023")."""
+    low_ok = q.low is None or (q.low == int(q.low) and 1900 <= q.low <= 2100)
+    return q.value == int(q.value) and 1900 <= q.value <= 2100 and low_ok
 
 
 def _in_brackets(text: str, i: int) -> bool:
@@ -142,5 +156,8 @@ def _after_capitalized_name(text: str, first: int, before: str) -> bool:
     word = _CAPITALIZED_BEFORE_RE.search(before)
     if not word or V.METRIC_RE.fullmatch(word.group(1)) or word.group(1) in V.SYMBOL_UNITS:
         return False
+    name = word.group(1)
+    if _NAME_LIKE_RE.fullmatch(name):
+        return True  # "Hunyuan3D 2.5", "GPT 4", "Llama 3.1" even at the start of a sentence
     preceding = text[max(0, first - 60):first - len(word.group(0))].rstrip()
     return bool(preceding) and not preceding.endswith((".", ":", ";", "(", "!", "?"))

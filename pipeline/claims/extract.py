@@ -108,8 +108,9 @@ def numbers_in_text(text: str) -> list[Number]:
     source = clean(text)
     numbers: list[Number] = []
     spans = sentences(source.text)
+    metric_text = context.mask_redefined_acronyms(source.text)
     for (lo, hi), is_background in zip(spans, background(source.text, spans)):
-        s = Sentence(source.text, lo, hi, background=is_background)
+        s = Sentence(source.text, lo, hi, background=is_background, metric_text=metric_text)
         question = source.text[lo:hi].rstrip().endswith("?")
         for q in sorted(_sentence_quantities(s), key=lambda q: q.start):
             if q.kind in KINDS and not question:

@@ -92,16 +92,23 @@ _WORD = V.alternation([*WORD_VALUES, *_MULTIPLIERS])
 _WORD_NUMBER = rf"(?:a\s+(?=hundred|thousand|dozen))?(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}))*"
 _FRACTION = rf"(?:(?:one|a|two|three|four|five|seven|nine)[\s-])?(?:{'|'.join(DENOMINATORS)})"
 _NUMBER_RE = re.compile(
-    r"(?=[\dxX+\-.$€£]|\b[a-zA-Z])"  # lets most positions fail at once
+    r"(?=[\dxX+\-.$€£])"  # lets most positions fail at once
     r"(?:(?P<power>\b10\s?(?:\^|ˆ|\*\*)\s?(?P<exp10>[-+−]?\d{1,3})(?![\d.]))"
     rf"|(?P<xpre>(?<![\w.])[xX](?=\d))?"
     rf"(?:(?P<low>{_NUM})(?:\s?(?:x|X|times)(?![a-zA-Z])|\s?%)?\s?(?:-{{1,2}}|–|—|~)\s?(?=\d))?"
     rf"(?P<currency>\$|US\$|€|£)?(?P<sign>(?<![\w.)%])[-+])?(?P<num>{_NUM})"
     r"(?:\s?[x×*]\s?10\s?(?:\^|ˆ|\*\*)\s?(?P<exp>[-+−]?\d{1,3})(?![\d.]))?"  # 7.5×10^4
-    rf"(?:\s?(?:±|\+/-|\+-)\s?(?:{_NUM}))?"  # 11.0 ± 1.3 points
-    rf"|(?P<fraction>\b(?i:{_FRACTION})\b(?!-))"
-    rf"|(?P<word>\b(?i:{_WORD_NUMBER})\b))"
+    rf"(?:\s?(?:±|\+/-|\+-)\s?(?:{_NUM}))?)"  # 11.0 ± 1.3 points
 )
+_WORD_NUMBER_RE = re.compile(
+    rf"(?P<fraction>\b(?i:{_FRACTION})\b(?!-))|(?P<word>\b(?i:{_WORD_NUMBER})\b)|(?P<multiple>\b(?i:double|triple|quadruple)\b)"
+)
+_WORD_STEMS = ("doubl", "tripl", "quadrupl", "zero", "one", "two", "thr", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twel",
+               "fift", "twenty", "forty", "hundred", "thousand", "dozen", "half", "halves", "third", "quarter")
+"""Substrings one of which any number word holds: a sentence without them skips the word search."""
+_SPECIAL_STEMS = ("magnitude", "times", "tens of", "dozens of", "hundreds of", "thousands of", "millions of",
+                  "billions of", "trillions of", "twice", "halv", "doubl", "tripl", "quadrupl", "single", "one")
+
 _MODAL_BEFORE = "|".join(rf"(?<=\b{w} )" for w in ("can", "could", "may", "might", "will", "would", "to"))
 """A bare "double" or "triple" is a verb only after a modal: "can double retention", not "double attention"."""
 _SPECIAL_RE = re.compile(
@@ -138,7 +145,7 @@ _ANY_PLURAL = (
     r"[a-z][a-z-]*(?:[^\Ws]s|ies|ses|xes|ches|shes)"
     r"|stimuli|data|corpora|criteria|people|children|phenomena|indices|matrices|analyses|media|men|women"
 )
-_NOT_ADVERB = r"(?![a-z]+ly\s)(?![a-z]+[^\Wsui]s\s)"  # "2 effectively combines", "two sentences requires"
+_NOT_ADVERB = r"(?![a-z]+ly\s+[a-z]+[^\Wsui]s\b)(?![a-z]+[^\Wsui]s\s)"  # "2 effectively combines", "two sentences requires"
 _ANY_COUNT_AFTER_RE = re.compile(
     rf"\s+(?:\([^)]*\)\s*)?(?:{_NOT_ADVERB}{_MODIFIERS}(?:and\s+)?){{0,3}}?(?P<noun>{_ANY_PLURAL})\b(?![-'])"
     r"(?!\s+(?:the|a|an|our|its|their|this|these|to|with|it|them|us)\b)"  # "2 combines the": a verb
@@ -149,8 +156,17 @@ SMALL_WORD_COUNT = 3
 ones ("two datasets"); otherwise it mostly describes the method's design."""
 OUT_OF_RE = re.compile(r"\s+/\s+|\s*out of\s*|\s+of\s+(?=(?:\d+|[a-z]+)\s+[a-z])")
 _PER_RE = re.compile(rf"\s?(?:per|/)\s?(?P<noun>(?:{V.PER_NOUNS}))s?\b")
+_RATIO_RE = re.compile(r"/(?P<den>\d+)(?=\s+(?:of\s+(?:the\s+)?)?(?:[A-Z]?[A-Za-z]*FLOP|param|compute|memory|cost|time|"
+                       r"data|training|tokens|the)\w*)")
+"""A fraction in digits before what it is a share of: "1/3 FLOPs", "1/10 of the training data"."""
+_STATED_BEFORE_RE = re.compile(r"(?:\b(?:near|of|is|was|at|reaching|around|about|approximately|than|vs\.?)|[=:~<>≤≥])\s*$")
+"""A signed value that is stated, not a change: "a correlation near -0.998", "r = -0.4"."""
 _COUNT_PER_RE = re.compile(r"\s?(?:per|/)\s?(?P<noun>[a-z]+)\b")
-FACTOR_OF_RE = re.compile(r"\ba factor of\s+(?:about |around |approximately |up to |over |more than )?$")
+FACTOR_OF_RE = re.compile(
+    r"\b(?:a|speed-?up|reduction|compression|acceleration|improvement)\s+factors?\s+of\s+"
+    r"(?:about |around |approximately |up to |over |more than |~)?$",
+    re.I,
+)
 
 
 def to_float(number: str) -> float:
@@ -159,15 +175,23 @@ def to_float(number: str) -> float:
 
 def quantities(text: str, lo: int, hi: int) -> list[Quantity]:
     """Every number in text[lo:hi] with the unit written after it, in reading order."""
-    found = [_special(m) for m in _SPECIAL_RE.finditer(text, lo, hi)]
+    lower = text[lo:hi].lower()
+    found = [_special(m) for m in _SPECIAL_RE.finditer(text, lo, hi)] if _has(lower, _SPECIAL_STEMS) else []
     taken = [(q.start, q.end) for q in found]
-    for match in _NUMBER_RE.finditer(text, lo, hi):
+    matches = list(_NUMBER_RE.finditer(text, lo, hi))
+    if _has(lower, _WORD_STEMS):
+        matches = sorted([*matches, *_WORD_NUMBER_RE.finditer(text, lo, hi)], key=lambda m: m.start())
+    for match in matches:
         if any(s <= match.start() < e for s, e in taken):
             continue
         quantity = _number(text, match, hi)
         found.append(quantity)
         taken.append((quantity.start, quantity.end))
     return sorted(found, key=lambda q: q.start)
+
+
+def _has(lower: str, stems: tuple[str, ...]) -> bool:
+    return any(stem in lower for stem in stems)
 
 
 def _special(match: re.Match[str]) -> Quantity:
@@ -200,11 +224,16 @@ def _special(match: re.Match[str]) -> Quantity:
 
 def _number(text: str, match: re.Match[str], hi: int) -> Quantity:
     """A digit, word or fraction number with its unit."""
-    if match.group("fraction"):
+    if match.re is _WORD_NUMBER_RE and match.group("multiple"):  # an adjective: "double attention blocks"
+        q = Quantity(match.start(), match.end(), VERB_FACTORS[match.group("multiple").lower()[:-1]][0], "", "bare",
+                     noun="multiple")
+        q.first, q.number_end, q.word = match.start(), match.end(), True
+        return q
+    if match.re is _WORD_NUMBER_RE and match.group("fraction"):
         q = Quantity(match.start(), match.end(), _fraction_value(match.group("fraction")), "x", "factor")
         q.first, q.number_end, q.word = match.start(), match.end(), True
         return q
-    if match.group("word"):
+    if match.re is _WORD_NUMBER_RE:
         q = _with_unit(text, match.start(), match.end(), word_value(match.group("word")), hi)
         q.first, q.number_end, q.word = match.start(), match.end(), True
         return q
@@ -225,10 +254,16 @@ def _number(text: str, match: re.Match[str], hi: int) -> Quantity:
     q.number_end, q.sign = match.end(), match.group("sign") or ""
     if match.group("low"):
         q.low = to_float(match.group("low"))
-    factor_of = q.form == "bare" and FACTOR_OF_RE.search(text, max(0, match.start() - 40), match.start())
+    ratio = _RATIO_RE.match(text, match.end())
+    if ratio and q.form == "bare" and 0 < value < float(ratio.group("den")):  # "with only 1/3 FLOPs"
+        q = Quantity(q.start, ratio.end("den"), value / float(ratio.group("den")), "x", "factor")
+        q.first, q.number_end = match.start(), ratio.end("den")
+        return q
+    factor_of = q.form == "bare" and FACTOR_OF_RE.search(text, max(0, match.start() - 60), match.start())
     if match.group("xpre") or factor_of:
         q.unit, q.form = "x", "factor"
-    if q.sign and q.form in {"bare", "percent", "points"}:  # "+8.6 EM", "(-9 to -29)" on an error
+    stated = q.sign == "-" and _STATED_BEFORE_RE.search(text, max(0, match.start() - 20), match.start())
+    if q.sign and q.form in {"bare", "percent", "points"} and not stated:  # "+8.6 EM", "(-9 to -29)" on an error
         q.kind, q.value = "improvement", abs(q.value)
     return q
 

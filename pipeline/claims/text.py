@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pipeline.claims.vocab import ABBREVIATIONS
 
 _REPLACEMENTS: list[tuple[str, str]] = [
-    (r"\s*\\times\b", "x"),                               # $3\times$ -> 3x, 256 \times 256 -> 256x 256
+    (r"\s*\\times(?![a-zA-Z])", "x"),                       # $3\times$ -> 3x, 256 \times 256 -> 256x 256
     (r"\\%", "%"),
     (r"\\(?:sim|approx|simeq)\b\s*", "~"),
     (r"\\(?:leq?|leqslant)\b\s*|\bleq\s?(?=\d)", "≤"),     # also the scraper's "leq 256px"
@@ -23,6 +23,8 @@ _REPLACEMENTS: list[tuple[str, str]] = [
     (r"\\pm\b|(?:(?<=\d)|(?<=\d ))pm(?= ?\d)", "±"),     # also the scraper's "11.0 pm 1.3"
     (r"\\(?:eg|ie)\b", ""),
     (r"\\mu\b\s*|µ", "μ"),                              # $121 \mu$J -> 121 μJ
+    (r"\s*\\(?:rightarrow|to|longrightarrow|Rightarrow|mapsto)\b\s*", " → "),  # 0.224$\rightarrow$0.826
+    (r"\\ell\b", "ℓ"),                                    # \ell_1 -> ℓ1, a norm's name
     (r"(?<=[A-Za-z])_(?=\{?\w)", ""),                      # F_1 -> F1
     (r"\\[,;:! ]", " "),
     (r"\\[a-zA-Z]+\s?", ""),                               # any other command: \textbf, \mathrm, \bf
@@ -64,6 +66,11 @@ class Sentence:
     lo: int
     hi: int
     background: bool = False  # before the authors first speak of their own work
+    metric_text: str = ""  # text with acronyms the abstract redefines masked, for metric matching
+
+    def __post_init__(self) -> None:
+        if not self.metric_text:
+            object.__setattr__(self, "metric_text", self.text)
 
 
 

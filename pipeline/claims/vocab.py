@@ -239,10 +239,11 @@ CONTRAST_OPENER_RE = re.compile(rf"\s*(?:{'|'.join(_CUES['contrast_openers'])})\
 
 _NAMES = load_lists(
     VOCABULARY_DIR / "names.toml",
-    patterns=("references", "capitalized_references", "hardware", "model_families"),
+    patterns=("references", "labels", "capitalized_references", "hardware", "model_families"),
     words=("abbreviations", "adverbs", "determiners", "baseline_stop", "generic_heads"),
 )
 REFERENCE_WORDS = f"(?i:{'|'.join(_NAMES['references'])})|{'|'.join(_NAMES['capitalized_references'])}"
+LABEL_WORDS = "|".join(_NAMES["labels"])
 ABBREVIATIONS = frozenset(_NAMES["abbreviations"])
 HARDWARE = "|".join(_NAMES["hardware"])
 MODEL_FAMILIES = "|".join(_NAMES["model_families"])
