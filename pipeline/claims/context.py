@@ -29,8 +29,8 @@ letter ("k=5") is a formula."""
 SAMPLE_SIZE_RE = re.compile(r"\(?\b[Nn]\s?=\s?$")
 """"(N=64)": the number of participants, a scale fact."""
 BY_AMOUNT_RE = re.compile(
-    r"\bby\s+(?:an average of |a margin of |a large margin of |up to |around |about |"
-    r"approximately |roughly |nearly |over |more than |at least |as much as )?$",
+    r"\bby\s+(?:an average of |a margin of |a large margin of |up to |around |about |an absolute |a relative |"
+    r"absolute |relative |approximately |roughly |nearly |over |more than |at least |as much as |as many as )?$",
     re.I,
 )
 """The amount of a change: "outperforms X by 0.4", "improving accuracy by up to 5"."""
@@ -61,6 +61,7 @@ _DATA_AFTER_RE = re.compile(
     r"\s*(?:[\w-]+\s){0,2}?(?:images|tokens|samples|examples|pairs|hours|documents|sentences|words|videos|"
     r"clips|utterances|molecules|instructions|conversations|dialogues|frames)\b"
 )
+_NUMBER_WORDS = frozenset("two three four five six seven eight nine ten hundred thousand".split())
 _ACRONYM_MODELS_RE = re.compile(r"[A-Z]{2,}Ms")
 
 
@@ -175,6 +176,8 @@ def baseline(s: Sentence, q: Quantity) -> str | None:
     coordinated claims take their own part of a coordinated baseline ("LDM/DiT by 1.82/0.49")."""
     candidates = []
     for match in _BASELINE_TRIGGER_RE.finditer(s.text, s.lo, s.hi):
+        if s.text[match.end():match.end() + 1].isdigit():
+            continue  # "by over 50%": a quantifier, not a comparison
         words = _baseline_words(s.text, match.end(), s.hi)
         if words:
             distance = match.start() - q.end if match.start() >= q.end else (q.start - match.end()) * 1.5
@@ -193,7 +196,10 @@ def baseline(s: Sentence, q: Quantity) -> str | None:
 
 
 def _without_generic_head(words: list[str]) -> list[str]:
-    """"the ReTA model" -> "ReTA"; "previous best-performing model" stays whole."""
+    """"the ReTA model" -> "ReTA"; "previous best-performing model" stays whole; a trailing adverb
+    ("approaches significantly") is no part of the name."""
+    while len(words) > 1 and words[-1].lower().endswith("ly"):
+        words = words[:-1]
     while len(words) > 1 and any(map(_is_name, words)) and words[-1].lower() in V.GENERIC_HEADS:
         words = words[:-1]
     return words
@@ -249,7 +255,7 @@ def _baseline_words(text: str, i: int, hi: int) -> list[str]:
             return words[:-1] if lower != "[" and len(words) > 1 else words
         pairs = _next_word(text, i, hi)[:1].isupper() or "respectively" in text[i:hi]
         joins_names = lower in {"and", "or"} and words and pairs
-        if not joins_names and (lower in V.BASELINE_STOP or re.match(r"[~(\d]", bare)):
+        if not joins_names and (lower in V.BASELINE_STOP or re.match(r"[~(\d]", bare) or lower in _NUMBER_WORDS):
             break
         words.append(bare.split("(")[0])
         if bare != word or "(" in bare or len(words) >= 6:

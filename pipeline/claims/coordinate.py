@@ -19,6 +19,7 @@ _COORD_RE = re.compile(
     r"(?P<join>,\s*(?:and|or)?|and|or|/|&|to|-|→|->|⇒)\s*(?:by\s+|from\s+|on\s+)?$"
 )
 _BETWEEN_RE = re.compile(r"\bbetween\s+$")
+_RANGING_RE = re.compile(r"\b(?:rang\w*|var(?:y|ies|ied|ying)|spann?\w*|between)\s+(?:\w+\s+){0,3}?from\s+(?:\w+\s+)?$", re.I)
 _FROM_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?$")
 _TO_AFTER_RE = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:to|→|->)\s+(?:(?:about|around|nearly|almost|only|just)\s+)?")
 _JOINS = {"to": "to", "-": "to", "→": "arrow", "->": "arrow", "⇒": "arrow"}
@@ -41,7 +42,7 @@ def mark_before_after(text: str, quantities: list[Quantity]) -> None:
     before-and-after pair whose members are too far apart to be coordinated."""
     for a, b in zip(quantities, quantities[1:]):
         paired = a.form in CUED_FORMS and b.form == a.form and _TO_AFTER_RE.fullmatch(text, a.end, b.start)
-        if paired and _FROM_RE.search(text, max(0, a.start - 30), a.start):
+        if paired and is_change(text, a):
             a.before = True
 
 
@@ -59,8 +60,12 @@ def coordinated_groups(text: str, quantities: list[Quantity]) -> list[list[Quant
 
 
 def is_change(text: str, a: Quantity) -> bool:
-    """ "from A to B" in a result (a share, a factor, a bare score), not in a size."""
-    return a.form in CUED_FORMS and bool(_FROM_RE.search(text, max(0, a.start - 30), a.start))
+    """ "from A to B" in a result (a share, a factor, a bare score), not in a size; "ranging from A
+    to B" is a range, unless each end is attributed ("from 12% (dictionary-only) to 31% (RAG)")."""
+    if a.form not in CUED_FORMS or not _FROM_RE.search(text, max(0, a.start - 30), a.start):
+        return False
+    ranging = _RANGING_RE.search(text, max(0, a.start - 40), a.start)
+    return not ranging or text[a.end:a.end + 2].lstrip().startswith("(")
 
 
 def _join(text: str, quantities: list[Quantity]) -> list[list[Quantity]]:

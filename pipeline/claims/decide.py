@@ -43,7 +43,8 @@ _PERCENT_ONLY_LEFT_RE = re.compile(r"\b(?:only|just|merely|mere)\s+(?:\w+\s+)?$"
 before a share of a resource ("only 10% of the data"; "only 30% of papers" is no saving)."""
 _USING_RE = re.compile(r"\b(?:with|using|uses|requires?|requiring|needs?)\s+(?:only\s+|just\s+|merely\s+)?$")
 _STATE_RE = re.compile(
-    r"(?:(?<!up )\bto|\breach\w*|\battain\w*|\bachiev\w*|\bobtain\w*|\bvs\.?|\bversus|\bscor(?:e|es|ed|ing))\s+"
+    r"(?:(?<!up )\bto|\breach\w*|\battain\w*|\bachiev\w*|\bobtain\w*|\bvs\.?|\bversus|\bscor(?:e|es|ed|ing)|"
+    r"\bcompared (?:to|with)|\brelative to|\bthresholds? (?:of|at))\s+"
     r"(?:an? |about |around |approximately |roughly |nearly |just |only |~\s?)?$"
 )
 """A value reached or compared with, not a change: "improves FID to 2.1", "reaching 78.2%", "vs. 73.9%"."""
@@ -59,6 +60,8 @@ _KEPT_RE = re.compile(r"\b(?:retain\w*|keep\w*|kept|preserv\w*|maintain\w*|recov
 """"23% of the original text" is what is left (a cut); "retaining 96.7% of the original performance" a level."""
 _PER_TIME_RE = re.compile(r"/(?:s|second|sec|min|minute|hour|h|day|week|month|year)$")
 _AMOUNT_OF_RE = re.compile(r"\s+of\s+(?!the\b)[a-z]")
+_ASIDE_RE = re.compile(r"\s*\((?:absolute|relative|abs\.|rel\.|on average|avg\.?)\)", re.I)
+_QUANTIFIERS_RE = re.compile(r"(?i)\b(?:more|less|fewer|than|up|to|about|around|over|nearly|almost|approximately|by|at|least|most)\b")
 _SHARE_OF_RE = re.compile(r"\s+of\s")
 _PLURAL_AFTER_RE = re.compile(r"\s+[a-z][\w-]*[^\Ws]s\b")
 _NOUN_AFTER_RE = re.compile(r"\s+(?!(?:than|of|and|or|in|on|for|to|by|with|at|from|over|the|a|an)\b)[a-zA-Z][\w-]*")
@@ -115,7 +118,7 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
     span = _Span(group[0].start, group[-1].end, _right_phrase_end(s, group[-1].end, stop))
     cue = _group_cue(s, cues, group, span)
     if group[-1].form in CUED_FORMS:
-        metric = metric_in(s.metric_text, span.end, span.right_end) or metric_in(
+        metric = metric_in(s.metric_text, span.end, span.right_end) or _object_metric(s, cue, span) or metric_in(
             s.metric_text, max(floor, span.start - 80), span.start, last=True
         )
     else:  # a size: what the last member measures ("1.3 billion and 6.7 billion parameters")
@@ -140,6 +143,14 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
     return span.right_end
 
 
+def _object_metric(s: Sentence, cue: Cue | None, span: _Span) -> MetricName | None:
+    """In "improves SLO attainment for TPOT by 66%" what changed is the verb's object, the first
+    metric after the cue word, not the one nearest the number."""
+    if cue is None or cue.end > span.start or not BY_AMOUNT_RE.search(s.text, max(s.lo, span.start - 40), span.start):
+        return None
+    return metric_in(s.metric_text, cue.end, span.start)
+
+
 def _worse(q: Quantity, metric: MetricName | None) -> str | None:
     """A change for the worse in a quality metric is kept as a positive improvement marked as a
     degradation ("loss of accuracy less than 0.1%", "drops of 30 points"); a slowdown or a rise in
@@ -153,7 +164,11 @@ def _worse(q: Quantity, metric: MetricName | None) -> str | None:
 
 
 def _right_phrase_end(s: Sentence, end: int, stop: int) -> int:
-    """End of the few words after a quantity, up to the next quantity or a clause break."""
+    """End of the few words after a quantity, up to the next quantity or a clause break; a short
+    aside right after it is skipped ("a 32% (absolute) error reduction")."""
+    aside = _ASIDE_RE.match(s.text, end)
+    if aside and aside.end() < stop:
+        end = aside.end()
     limit = min(stop, s.hi)
     brk = CLAUSE_END_RE.search(s.text, end, limit)
     if brk:
@@ -221,8 +236,10 @@ def _by_direction(q: Quantity, cue: Cue | None, metric: MetricName | None) -> st
         return "scale"
     if cue.kind == "reduction" and _SIZE_WORDS.fullmatch(cue.word) and (metric is None or metric.higher_is_better):
         return "reduction"  # "16x smaller than the full-precision model" is about size, not precision
-    if cue.kind == "improvement" and metric is not None and metric.name in _TIME_METRICS and q.form == "factor":
-        return "speedup"  # "wall-clock time improvements of 5.4x"
+    if cue.kind == "improvement" and metric is not None and metric.higher_is_better is False and \
+            metric.name in V.COST_METRICS and not rise:
+        # "wall-clock time improvements of 5.4x" is a speedup; "inference cost improvements of 38%" a cut
+        return "speedup" if metric.name in _TIME_METRICS and q.form == "factor" else "reduction"
     if metric is None or metric.name in V.COST_METRICS or metric.higher_is_better is None:
         return cue.kind
     if cue.kind == "reduction" or (rise and metric.higher_is_better is False):
@@ -263,7 +280,9 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
         return "score" if _KEPT_RE.search(before) else "reduction"
     if cut:
         return "reduction"
-    if _SHARE_OF_RE.match(s.text, span.end) and not (cue is not None and cue.start < span.start and _is_amount(s, span, None, before)):
+    left_cue_next = cue is not None and cue.start < span.start and len(_QUANTIFIERS_RE.sub(" ", s.text[cue.end:span.start]).split()) <= 1
+    kept = _KEPT_RE.search(before)
+    if _SHARE_OF_RE.match(s.text, span.end) and (kept or not left_cue_next and not _is_amount(s, span, None, before)):
         return "score"  # "94% of the accuracy gain", "81% of its outputs": a share that was measured
     if _is_amount(s, span, cue, before):
         return _by_direction(q, cue, metric)

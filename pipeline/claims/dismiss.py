@@ -39,12 +39,13 @@ _REFERENCE_RE = re.compile(
     rf"\b(?:{V.REFERENCE_WORDS})[\s~]*\(?$"
     rf"|\b(?:at|in|from|after|before|until|by|of|on|for|and)\s+(?:the\s+)?(?:{V.LABEL_WORDS})\s+$"
 )
-_MATH_BEFORE_RE = re.compile(r"(?:[=^_@]|\bO\(|\b[a-zA-Z]\s?[=<>≤≥]\s?|\b[a-zA-Z]\s?[+\-*/]\s?|(?<=[\^{(\-]\d)/|(?<=[\^{(\-]\d\d)/|[ℓ∈∑∏√])$")
+_MATH_BEFORE_RE = re.compile(r"(?:[=^_@]|\b(?:converges?|converging|tends?|tending|approaches)\s+to\s+|\bO\(|\b[a-zA-Z]\s?[=<>≤≥]\s?|\b[a-zA-Z]\s?[+\-*/]\s?|(?<=[\^{(\-]\d)/|(?<=[\^{(\-]\d\d)/|[ℓ∈∑∏√])$")
 ANAPHORA_RE = re.compile(
     r"\b(?:the|these|those|both|all|its|their|our)\s+(?:(?:first|last|next|other|remaining|same|latter|former)\s+)?$", re.I
 )
 _ENUMERATOR_BEFORE_RE = re.compile(r"(?:^|\(|[.;:,]\s*|\b(?:and|or)\s+|^\s+)$")
 """"(1) the encoder", "tasks: 1) ..., 2) ...", but not "(+13 to 16)"."""
+_FOLD_SETTING_RE = re.compile(r"\s*(?:stratified\s+)?cross[- ]validation", re.I)
 _APOSTROPHE_YEAR_RE = re.compile(r"[A-Za-z]['’]$")  # DAVIS'16, ICLR’24
 _FORMULA_AFTER_RE = re.compile(r"/[A-Za-z√(\\]|[kKMBT]?[-+*^_=][0-9]|\^[A-Za-z({]|\s?[+\-]\s?[a-zA-Z]\b(?![\w-])")
 _SIZE_NOUN_RE = re.compile(r"\s*(?:[\w-]+\s)?(?:models?|LLMs?|param\w*|backbones?|variants?|versions?)\b")
@@ -66,9 +67,12 @@ def reason(s: Sentence, q: Quantity) -> str | None:
         return "url"
     if _glued_to_name(before, after, q):
         return "name"
+    if q.form == "factor" and _FOLD_SETTING_RE.match(text, q.end):
+        return "descriptor"  # "10-fold cross-validation"
     if _FORMULA_AFTER_RE.match(text, q.end) or (q.form == "magnitude" and _FORMULA_AFTER_RE.match(text, q.end - 1)):
         return "formula"  # "1/M", "1/√n", "2k-1"
-    if q.form in {"bare", "count"} and _is_year(q) or _APOSTROPHE_YEAR_RE.search(before):
+    decade = q.unit == "s" and text[q.number_end:q.number_end + 1] == "s"  # "the 1960s"
+    if (q.form in {"bare", "count"} or decade) and _is_year(q) or _APOSTROPHE_YEAR_RE.search(before):
         return "year"
     if q.form in {"bare", "count", "unit"} and _after_capitalized_name(text, q.first, before):
         return "name"

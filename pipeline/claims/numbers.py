@@ -119,7 +119,8 @@ _SPECIAL_RE = re.compile(
     rf"|\b(?P<vague>(?i:(?:tens|dozens|hundreds)\s+of\s+(?:thousands|millions|billions)|{'|'.join(VAGUE_AMOUNTS)}))"
     r"(?=\s+of\s+[a-zA-Z])"
     r"|\b(?P<twice>(?i:twice))\b"
-    rf"|\b(?P<verb>(?i:{'|'.join(VERB_FACTORS)}))(?:es|ed|ing)\b|\b(?P<verb2>(?i:halv|quadrupl))e\b"
+    rf"|\b(?P<verb>(?i:{'|'.join(VERB_FACTORS)}))(?:ed|ing|es(?=\s+(?:the|its|their|our|a|an|this|that)\b))\b"
+    r"|\b(?P<verb2>(?i:halv|quadrupl))e\b"
     rf"|(?:{_MODAL_BEFORE})"
     r"(?P<verb3>(?i:double|triple))\b)"
 )
@@ -129,7 +130,7 @@ _NOT_COUNTED = r"(?!(?:data|time|key|control|sample)\b)"  # "6 average points" b
 _UNIT_RE = re.compile(
     rf"(?P<res>\s?(?:x|X|times|\*)\s?\d+(?![\d.]))"
     rf"|(?P<pct>\s?(?:%|percent\b|per\s?cent\b))(?P<pctpts>\s?points?\b)?"
-    rf"|(?P<pts>\s?(?:percentage[- ]points?\b|pp\b|p\.p\.|(?:{_NOT_COUNTED}[\w-]+\s){{0,2}}points?\b)|-points?\b)"
+    rf"|(?P<pts>\s?(?:percentage[- ]points?\b|pp\b|p\.p\.|(?:{_NOT_COUNTED}[\w-]{{2,}}\s){{0,2}}points?\b)|-points?\b)"
     rf"|(?P<mult>(?:x|X)(?![a-zA-Z\d])|\s?times\b|times(?![a-z])|-?\s?fold\b)"
     rf"|(?P<mag>(?:{_MAGNITUDE_SUFFIXES})(?![a-zA-Z\d])|[\s-](?:{_MAGNITUDE_WORDS})\b)"
     rf"|(?P<comp>-(?:{'|'.join(V.COMPOUND_UNITS)})s?\b)"
@@ -142,13 +143,13 @@ _COUNT_NOUN_AFTER_RE = re.compile(rf"\s+(?:\([^)]*\)\s*)?{_MODIFIERS}{{0,3}}(?P<
 _RESOLUTION_WORD_RE = re.compile(r"\s*(?:resolution|pixels?|px|images?)\b")
 _PLURAL_RE = re.compile(r"(?:s|es|ora|ata)$")
 _ANY_PLURAL = (
-    r"[a-z][a-z-]*(?:[^\Ws]s|ies|ses|xes|ches|shes)"
+    r"[a-z][a-z-]*(?:[^\Ws]s|ies|ses|xes|ches|shes)|[A-Z][A-Za-z-]*[A-Z]s|[A-Z][a-z]+[^\Wsu]s"
     r"|stimuli|data|corpora|criteria|people|children|phenomena|indices|matrices|analyses|media|men|women"
 )
 _NOT_ADVERB = r"(?![a-z]+ly\s+[a-z]+[^\Wsui]s\b)(?![a-z]+[^\Wsui]s\s)"  # "2 effectively combines", "two sentences requires"
 _ANY_COUNT_AFTER_RE = re.compile(
     rf"\s+(?:\([^)]*\)\s*)?(?:{_NOT_ADVERB}{_MODIFIERS}(?:and\s+)?){{0,3}}?(?P<noun>{_ANY_PLURAL})\b(?![-'])"
-    r"(?!\s+(?:the|a|an|our|its|their|this|these|to|with|it|them|us)\b)"  # "2 combines the": a verb
+    r"(?!\s+(?:the|a|an|our|its|their|this|these|with|it|them|us)\b)"  # "2 combines the": a verb
 )
 """Any plural noun after a whole number ("19 distinct postures", "708 trajectories"): things counted."""
 SMALL_WORD_COUNT = 3
@@ -302,8 +303,10 @@ def _with_unit(text: str, start: int, end: int, value: float, hi: int) -> Quanti
         return Quantity(start, stop, value, "px", "resolution" if big else "dims")
     if group == "pct":
         return Quantity(start, stop, value, "%", "percent")
-    if group in {"pts", "pctpts"}:  # "11.77 percentage points", "6.5% points"
-        return Quantity(start, stop, value, "pp", "points")
+    if group in {"pts", "pctpts"} and (value < 100 or "percent" in unit.group(0) or group == "pctpts"):
+        return Quantity(start, stop, value, "pp", "points")  # "11.77 percentage points", "6.5% points"
+    if group == "pts":  # "more than 1000 points": data points, counted
+        return Quantity(start, stop, value, "", "count", noun="points")
     if group == "mult":
         return Quantity(start, stop, value, "x", "factor")
     if group == "compcount":  # "an 11-benchmark suite", "a 12-encoder system"

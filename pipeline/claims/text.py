@@ -28,16 +28,17 @@ _REPLACEMENTS: list[tuple[str, str]] = [
     (r"(?<=[A-Za-z])_(?=\{?\w)", ""),                      # F_1 -> F1
     (r"\\[,;:! ]", " "),
     (r"\\[a-zA-Z]+\s?", ""),                               # any other command: \textbf, \mathrm, \bf
-    (r"\$(?!\d[\d,]*(?:\.\d+)?(?![\d\\$^_{}.]))|[{}]", ""),  # math delimiters; "$4.27 per invoice" stays
+    (r"[${}]", ""),                                        # math delimiters (a currency "$" is kept, below)
     (r"\b(?:it|bf|textbf|textit|emph)\s?(?=\d)", ""),    # scraper residue of {\it 3}: "it 3-it 10"
     (r"×", "x"),
     (r"[−‐‑]", "-"),
     (r"[∼≈]", "~"),
+    (r"(?<=\d)~(?=[A-Za-zμ])", " "),                       # LaTeX tie: "1.8~s" -> "1.8 s"
     (r"\u00a0", " "),
 ]
 _CLEAN_RE = re.compile(
     # the look-ahead on first characters lets most positions fail at once (3x faster on long corpora)
-    r"(?=[\\$_{}×−‐‑∼≈\u00a0µ]|\s+\\|\b[iblgtep])(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
+    r"(?=[\\$_{}×−‐‑∼≈~\u00a0µ]|\s+\\|\b[iblgtep])(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
 )
 
 WORD_RE = re.compile(r"[^\s]+")
@@ -112,7 +113,10 @@ def clean(raw: str) -> CleanText:
     segments: list[tuple[int, int, int, bool]] = []
     length = 0
     last = 0
+    currency = _currency_signs(raw)
     for match in _CLEAN_RE.finditer(raw):
+        if match.start() in currency:
+            continue
         if match.start() > last:
             segments.append((length, last, match.start(), True))
             pieces.append(raw[last:match.start()])
@@ -127,6 +131,20 @@ def clean(raw: str) -> CleanText:
         segments.append((length, last, len(raw), True))
         pieces.append(raw[last:])
     return CleanText("".join(pieces), tuple(segments), tuple(s[0] for s in segments))
+
+
+_DOLLAR_NUMBER_RE = re.compile(r"\$(?=\d)")
+_MATH_NUMBER_RE = re.compile(r"\$[\d,.]+(?:\\?%)?\$|\$[\d,.]+\s?\\")
+
+
+def _currency_signs(raw: str) -> set[int]:
+    """Offsets of "$" signs that are money ("$4.27 per invoice"), not LaTeX math delimiters: a "$"
+    before a digit that opens no math (an even number of "$" before it, and no "$" or command
+    right after the number, as in "$10$" or "$10\times$")."""
+    return {
+        match.start() for match in _DOLLAR_NUMBER_RE.finditer(raw)
+        if raw.count("$", 0, match.start()) % 2 == 0 and not _MATH_NUMBER_RE.match(raw, match.start())
+    }
 
 
 def _ends_sentence(text: str, dot: int) -> bool:
