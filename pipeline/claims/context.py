@@ -98,19 +98,19 @@ def direction(metric: str | None) -> bool | None:
     return V.DIRECTION.get(metric)
 
 
-_DEFINED_ACRONYM_RE = re.compile(r"(?P<long>(?:[A-Za-z][\w-]*\s+){1,5})\((?P<acronym>[A-Z][A-Za-z0-9-]{1,7})\)")
+_ACRONYM_IN_PARENS_RE = re.compile(r"\((?P<acronym>[A-Z][A-Za-z0-9-]{1,7})\)")
 
 
 def mask_redefined_acronyms(text: str) -> str:
     """The text with metric acronyms that this abstract defines as something else masked, so that
     "electron microscopy (EM)" is never read as exact match. Same length: offsets stay valid."""
     masked = {}
-    for match in _DEFINED_ACRONYM_RE.finditer(text):
+    for match in _ACRONYM_IN_PARENS_RE.finditer(text):
         acronym = match.group("acronym")
         metric = V.METRIC_RE.fullmatch(acronym)
         if metric is None:
             continue
-        long_form = V.METRIC_RE.search(match.group("long"))
+        long_form = V.METRIC_RE.search(" ".join(text[max(0, match.start() - 60):match.start()].split()[-5:]))
         if long_form is None or V.metric_at(long_form).name != V.metric_at(metric).name:
             masked[acronym] = "\u0244" * len(acronym)
     if not masked:

@@ -264,6 +264,10 @@ def _decide_factor(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metri
         return "scale" if cost else "speedup" if metric is not None and metric.name == "throughput" else "improvement"
     if cost:
         return "reduction" if q.value < 1 else "scale"
+    share = _OF_WHOLE_RE.match(s.text, span.end) or (_PERCENT_ONLY_LEFT_RE.search(_before(s, span, 30)) and
+                                                     _SHARE_OF_RE.match(s.text, span.end))
+    if q.value < 1 and share:
+        return "reduction"  # "only one-third of the original states"
     return None
 
 
@@ -346,6 +350,8 @@ def _decide_size(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric:
         change = _by_direction(q, _left_cue(s, Cues(), span.start), metric)
         if change in {"improvement", "reduction", "speedup"}:
             return change
+    if q.form == "unit" and score_metric_next_to(s, q, span.start):
+        return "score"  # "13.89mm HD95", "a latency of 35 ms"
     amount_of = _AMOUNT_OF_RE.match(s.text, q.end)  # "2 seconds of input", "800 hours of audio"
     per_time = "/" in q.unit and _PER_TIME_RE.search(q.unit)
     if (q.unit in V.RATE_UNITS or per_time or q.unit == "USD" or ("/" in q.unit and q.form == "unit" and not q.noun)) \

@@ -124,7 +124,7 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
 
 _FROM_TO_VAGUE_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?(?:tens|dozens|hundreds|thousands|millions|billions)\b.*\bto\b", re.I)
 _TWICE_MATH_RE = re.compile(r"[\s-]+(?:continuously\s+)?differentiable\b", re.I)
-_URL_RE = re.compile(r"https?:|www\.|\.(?:com|org|io|net|edu|html?)\b|github|/[\w.-]+/")
+_URL_RE = re.compile(r"https?:|www\.|\.(?:com|org|io|net|edu|html?)\b|github|/[A-Za-z][\w.-]*/")
 
 
 def _in_url(text: str, i: int) -> bool:

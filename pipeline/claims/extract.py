@@ -19,6 +19,7 @@ from pipeline.claims.role import role_of
 from pipeline.claims.text import CleanText, Sentence, background, clean, sentences
 from pipeline.schema import CLAIMS, conform
 
+_ONE_LINE = str.maketrans("\n\r\t\f\v", "     ")
 KINDS = ("speedup", "reduction", "score", "improvement", "scale")
 
 
@@ -107,11 +108,14 @@ def numbers_in_text(text: str) -> list[Number]:
         return []
     source = clean(text)
     numbers: list[Number] = []
-    spans = sentences(source.text)
-    metric_text = context.mask_redefined_acronyms(source.text)
-    for (lo, hi), is_background in zip(spans, background(source.text, spans)):
-        s = Sentence(source.text, lo, hi, background=is_background, metric_text=metric_text)
-        question = source.text[lo:hi].rstrip().endswith("?")
+    # one line: hard line wraps (arXiv) must not end a word for the rules, whose "$" would match before
+    # a trailing newline; same length, so offsets stay valid
+    plain = source.text.translate(_ONE_LINE)
+    spans = sentences(plain)
+    metric_text = context.mask_redefined_acronyms(plain)
+    for (lo, hi), is_background in zip(spans, background(plain, spans)):
+        s = Sentence(plain, lo, hi, background=is_background, metric_text=metric_text)
+        question = plain[lo:hi].rstrip().endswith("?")
         for q in sorted(_sentence_quantities(s), key=lambda q: q.start):
             if q.kind in KINDS and not question:
                 claim = _claim(s, q, source, text)

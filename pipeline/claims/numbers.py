@@ -157,6 +157,7 @@ SMALL_WORD_COUNT = 3
 ones ("two datasets"); otherwise it mostly describes the method's design."""
 OUT_OF_RE = re.compile(r"\s+/\s+|\s*out of\s*|\s+of\s+(?=(?:\d+|[a-z]+)\s+[a-z])")
 _PER_RE = re.compile(rf"\s?(?:per|/)\s?(?P<noun>(?:{V.PER_NOUNS}))s?\b")
+_TIMES_AFTER_RE = re.compile(r"\s?(?:times\b|x(?![a-zA-Z\d])|-?fold\b)")
 _RATIO_RE = re.compile(r"/(?P<den>\d+)(?=\s+(?:of\s+(?:the\s+)?)?(?:[A-Z]?[A-Za-z]*FLOP|param|compute|memory|cost|time|"
                        r"data|training|tokens|the)\w*)")
 """A fraction in digits before what it is a share of: "1/3 FLOPs", "1/10 of the training data"."""
@@ -331,6 +332,9 @@ def _magnitude(text: str, start: int, end: int, value: float, suffix: str, hi: i
     """172M, 1.3 billion, 8k tokens: the magnitude is the unit of a size ("330B tokens" -> 330 B);
     a rate keeps what it counts ("ten million queries per day" -> 10 "M queries/day")."""
     magnitude = V.MAGNITUDES[suffix.lstrip("-")]
+    times = _TIMES_AFTER_RE.match(text, end, hi)
+    if times:  # "ten million times faster"
+        return Quantity(start, times.end(), value * V.MAGNITUDE_SCALE[magnitude], "x", "factor")
     q = Quantity(start, end, value, magnitude, "magnitude")
     counted = _ANY_COUNT_AFTER_RE.match(text, end, hi)
     per = counted and _COUNT_PER_RE.match(text, counted.end(), hi)

@@ -69,8 +69,6 @@ def _about_a_baseline(s: Sentence, q: Quantity) -> bool:
     clause = s.text[clause_start:q.first]
     if _OWN_RE.search(clause):
         return False
-    if V.CONTRAST_OPENER_RE.match(s.text, s.lo) and not _OWN_RE.search(s.text, s.lo, q.first):
-        return True
     for subject in V.BASELINE_SUBJECT_RE.finditer(s.text, clause_start, q.first):
         if _SUBJECT_LEAD_RE.fullmatch(s.text, clause_start, subject.start()):
             return True

@@ -27,6 +27,7 @@ _REPLACEMENTS: list[tuple[str, str]] = [
     (r"\\ell\b", "ℓ"),                                    # \ell_1 -> ℓ1, a norm's name
     (r"(?<=[A-Za-z])_(?=\{?\w)", ""),                      # F_1 -> F1
     (r"\\[,;:! ]", " "),
+    (r"\\[()\[\]]", ""),                                   # inline math \(0.91\), display math \[ \]
     (r"\\[a-zA-Z]+\s?", ""),                               # any other command: \textbf, \mathrm, \bf
     (r"[${}]", ""),                                        # math delimiters (a currency "$" is kept, below)
     (r"\b(?:it|bf|textbf|textit|emph)\s?(?=\d)", ""),    # scraper residue of {\it 3}: "it 3-it 10"
@@ -179,5 +180,7 @@ def background(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     """Which sentences are background: those before the abstract first speaks of its own work that
     report no result ("Smart home lighting systems consume 15-20% of residential energy."). Their
     numbers are context, not results."""
+    if len(spans) < 2:
+        return [False] * len(spans)  # a one-sentence abstract states its own result
     first = next((i for i, (start, end) in enumerate(spans) if _FIRST_PERSON_RE.search(text, start, end)), len(spans))
     return [i < first and not _RESULT_WORDS_RE.search(text, start, end) for i, (start, end) in enumerate(spans)]

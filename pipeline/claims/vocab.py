@@ -166,7 +166,7 @@ def load_lists(path: Path, patterns: tuple[str, ...], words: tuple[str, ...] = (
     return lists
 
 
-MAGNITUDE_SCALE: dict[str, float] = {"k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+MAGNITUDE_SCALE: dict[str, float] = {"k": 1e3, "M": 1e6, "G": 1e9, "B": 1e9, "T": 1e12}
 
 
 # --- the loaded vocabulary and the patterns built from it -------------------------------------------
@@ -188,7 +188,7 @@ def _metric_regex(metrics: tuple[Metric, ...]) -> re.Pattern[str]:
     for i, metric in enumerate(metrics):
         scope = "(?:" if metric.case_sensitive else "(?i:"
         groups.append(f"(?P<m{i}>{scope}{'|'.join(metric.patterns)}))")
-    return re.compile(r"(?<![\w-])(?:" + "|".join(groups) + r")(?![\w])")
+    return re.compile(r"(?<![\w-])(?:[a-z]{1,2}-)?(?:" + "|".join(groups) + r")(?![\w])")  # also "t-AUC", "gFID"
 
 
 METRICS = load_metrics(VOCABULARY_DIR / "metrics.toml")
@@ -222,7 +222,7 @@ USED_SHARE_RE = re.compile(rf"\s*(?:of )?(?:the )?(?:\w+[- ]){{0,2}}(?:{'|'.join
 
 _CUES = load_lists(
     VOCABULARY_DIR / "cues.toml",
-    ("speed", "reduce", "improve", "grow", "worse", "speed_stages", "cut_verbs", "baseline_subjects", "contrast_openers"),
+    ("speed", "reduce", "improve", "grow", "worse", "speed_stages", "cut_verbs", "baseline_subjects"),
 )
 SPEED_RE = _words_re(_CUES["speed"])
 REDUCE_RE = _words_re(_CUES["reduce"])
@@ -235,7 +235,6 @@ CUES = (("worse", WORSE_RE), ("speedup", SPEED_RE), ("reduction", REDUCE_RE), ("
 STAGE_RE = re.compile(rf"\b(?:{'|'.join(_CUES['speed_stages'])})\b", re.I)
 CUT_VERBS = "|".join(_CUES["cut_verbs"])
 BASELINE_SUBJECT_RE = re.compile(rf"\b(?:{'|'.join(_CUES['baseline_subjects'])})\b(?!-)", re.I)
-CONTRAST_OPENER_RE = re.compile(rf"\s*(?:{'|'.join(_CUES['contrast_openers'])})\b", re.I)
 
 _NAMES = load_lists(
     VOCABULARY_DIR / "names.toml",
