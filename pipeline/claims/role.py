@@ -2,7 +2,8 @@
 
 - ``baseline``: the "before" of a before-and-after pair ("FID from 4.19 to 9.96"), a value set
   against the paper's ("surpassing the 72% ceiling", "0.207 vs. 0.161", "SiT's 9.17 FID"), or one
-  stated in a clause about another system ("In contrast, feature squeezing can only achieve 55%");
+  stated in a clause whose subject is another system ("In contrast, a state-of-the-art feature
+  squeezing technique can only achieve 55%", "while lawyers take 194 to 316 seconds");
 - ``context``: background before the paper speaks of its own work ("lighting consumes 15-20% of
   residential energy"), thresholds and definitions ("a partial discrimination (80% of the maximum)");
 - ``result``: everything else that is not a scale fact (scale facts have no role).
@@ -21,7 +22,7 @@ ROLES = ("result", "baseline", "context")
 _COMPARED_RE = re.compile(
     r"(?:\b(?:vs\.?|versus|compared (?:to|with)|in comparison (?:to|with)|relative to|as opposed to)\s+"
     r"|\b(?:surpass\w*|exceed\w*|outperform\w*|beat(?:s|ing)?|against)\s+(?=\S+\s))"
-    r"(?:(?!(?:by|of|with|to|and|on|in|while|at|from)\b)[^\s,;:.(]+\s+){0,6}$",
+    r"(?:(?!(?:by|of|with|to|and|on|in|while|at|from)\b)[^\s,;:.(]+\s+){0,6}\(?$",
     re.I,
 )
 """A value the paper's is set against: "vs. 73.9%", "compared to just 43%", "surpassing the 72%
@@ -48,7 +49,8 @@ def role_of(s: Sentence, q: Quantity) -> str | None:
     if q.kind == "scale":
         return None
     before = s.text[max(s.lo, q.first - 80):q.first]
-    if q.before or _COMPARED_RE.search(before) or _FOR_BASELINE_RE.match(s.text, q.end):
+    compared = _COMPARED_RE.search(before) or _FOR_BASELINE_RE.match(s.text, q.end)
+    if q.before or (compared and q.kind == "score"):  # a change over X ("+10.3% over CoT") is ours
         return "baseline"
     if _about_a_baseline(s, q):
         return "baseline"
@@ -60,9 +62,8 @@ def role_of(s: Sentence, q: Quantity) -> str | None:
 
 
 def _about_a_baseline(s: Sentence, q: Quantity) -> bool:
-    """The clause holding the number is about another system: it opens with "In contrast", or its
-    subject is a baseline ("baseline methods completely fail", "while lawyers take"), and the
-    authors' own work is not named in it."""
+    """The clause holding the number is about another system: its subject is a baseline ("baseline
+    methods completely fail", "while lawyers take"), and the authors' own work is not named in it."""
     clause_start = s.lo
     for match in _CLAUSE_START_RE.finditer(s.text, s.lo, q.first):
         clause_start = match.end()
