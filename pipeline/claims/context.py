@@ -19,6 +19,11 @@ _SCORE_LINK = (
 )
 SCORE_LEFT_RE = re.compile(rf"(?:{V.METRIC_RE.pattern}){_SCORE_LINK}")
 """A metric written right before a number: "FID of", "accuracy:", "BLEU ="."""
+UNIT_SCORE_LEFT_RE = re.compile(
+    rf"(?:{V.METRIC_RE.pattern})\s*(?:of|=|:|is|was|at|reaching|reaches|to|below|under|around|about|~|<|≤)\s*"
+    r"(?:(?:only|about|around|just|approximately|nearly|under|below)\s+)?$"
+)
+"""A metric a value with a unit is given for, tightly linked: "a latency of 35 ms", "MAE = 4.99 BPM"."""
 SCORE_RIGHT_RE = re.compile(rf"(?:'s)?\s?(?:{V.METRIC_RE.pattern})")
 """A metric written right after a number: "1.78 FID"."""
 NAMED_VALUE_RE = re.compile(
@@ -90,9 +95,14 @@ def score_metric_next_to(s: Sentence, q: Quantity, start: int, width: int = 60) 
     return False
 
 
+DEGRADATION = " (degradation)"
+
+
 def direction(metric: str | None) -> bool | None:
     if metric is None:
         return None
+    if metric.endswith(DEGRADATION):
+        return False  # the size of a loss: smaller is better
     if metric.endswith("speed"):
         return True
     return V.DIRECTION.get(metric)
@@ -130,9 +140,10 @@ def metric_name(s: Sentence, q: Quantity) -> str | None:
         return "models" if _ACRONYM_MODELS_RE.fullmatch(q.noun) else q.noun.lower()
     if q.kind == "speedup" and q.metric != "throughput":
         return _speed_metric(s, q)
-    if q.metric is None and q.kind in {"improvement", "score"}:
-        return _sentence_metric(s, q)
-    return q.metric
+    name = _sentence_metric(s, q) if q.metric is None and q.kind in {"improvement", "score"} else q.metric
+    if q.degraded:  # "loss of accuracy less than 0.1%" -> "accuracy (degradation)"
+        return f"{name or 'performance'}{DEGRADATION}"
+    return name
 
 
 def _sentence_metric(s: Sentence, q: Quantity) -> str | None:

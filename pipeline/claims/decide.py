@@ -16,6 +16,7 @@ from pipeline.claims.context import (
     NAMED_VALUE_RE,
     SAMPLE_SIZE_RE,
     SCORE_RIGHT_RE,
+    UNIT_SCORE_LEFT_RE,
     MetricName,
     direction,
     metric_in,
@@ -121,6 +122,8 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
         metric = metric_in(s.metric_text, span.end, span.right_end) or _object_metric(s, cue, span) or metric_in(
             s.metric_text, max(floor, span.start - 80), span.start, last=True
         )
+        if metric is None and cue is not None and cue.end <= floor:  # a cue shared with the previous claim
+            metric = metric_in(s.metric_text, max(s.lo, cue.start - 60), cue.end + 40, last=True)
     else:  # a size: what the last member measures ("1.3 billion and 6.7 billion parameters")
         name = size_metric(s, group[-1])
         metric = MetricName(name, direction(name)) if name else None
@@ -318,6 +321,9 @@ def _decide_bare(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric:
         return _by_direction(q, cue, metric) if changed and cue and cue.kind != "speedup" else None
     if SAMPLE_SIZE_RE.search(before):
         return "scale"  # "(N=64)"
+    if 0 < q.value < 1 and _SHARE_OF_RE.match(s.text, span.end) and _PERCENT_ONLY_LEFT_RE.search(before):
+        q.unit, q.form = "x", "factor"
+        return "reduction"  # "with merely 0.4 of the training data": a fraction of a resource
     if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or NAMED_VALUE_RE.search(before):
         return "score"
     fraction = q.value != int(q.value) or "." in s.text[q.first:q.number_end]
@@ -350,7 +356,9 @@ def _decide_size(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric:
         change = _by_direction(q, _left_cue(s, Cues(), span.start), metric)
         if change in {"improvement", "reduction", "speedup"}:
             return change
-    if q.form == "unit" and score_metric_next_to(s, q, span.start):
+    right = SCORE_RIGHT_RE.match(s.metric_text, q.end)
+    if q.form == "unit" and (UNIT_SCORE_LEFT_RE.search(s.metric_text, max(s.lo, span.start - 60), span.start) or
+                             (right and metric_in(s.metric_text, q.end, right.end()).name not in V.NOT_SCORES)):
         return "score"  # "13.89mm HD95", "a latency of 35 ms"
     amount_of = _AMOUNT_OF_RE.match(s.text, q.end)  # "2 seconds of input", "800 hours of audio"
     per_time = "/" in q.unit and _PER_TIME_RE.search(q.unit)

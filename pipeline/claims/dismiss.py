@@ -35,6 +35,8 @@ REASONS = {
 }
 """Reason -> what it means; the keys are what ``dismissed`` holds."""
 
+MAX_PARTS = 12
+"""A count of up to this many modules, stages or ideas describes the method; more is a scale fact."""
 _REFERENCE_RE = re.compile(
     rf"\b(?:{V.REFERENCE_WORDS})[\s~]*\(?$"
     rf"|\b(?:at|in|from|after|before|until|by|of|on|for|and)\s+(?:the\s+)?(?:{V.LABEL_WORDS})\s+$"
@@ -74,20 +76,21 @@ def reason(s: Sentence, q: Quantity) -> str | None:
     decade = q.unit == "s" and text[q.number_end:q.number_end + 1] == "s"  # "the 1960s"
     if (q.form in {"bare", "count"} or decade) and _is_year(q) or _APOSTROPHE_YEAR_RE.search(before):
         return "year"
-    if q.form in {"bare", "count", "unit"} and _after_capitalized_name(text, q.first, before):
-        return "name"
-    if q.form == "magnitude" and _after_capitalized_name(text, q.first, before) and not _SIZE_NOUN_RE.match(text, q.end):
-        return "name"  # "Mistral 7B", "Llama-3.1 405B"; but "VAR 2.3B model" is a size
     label = ("citation" if _in_brackets(text, q.first) else "reference" if _REFERENCE_RE.search(before)
              else "formula" if _MATH_BEFORE_RE.search(before) else None)
     if label:  # unless a metric names it: "(FID 2.1)", "accuracy = 93%", "ACCP = 0.320", "(N=64)"
         named = SCORE_LEFT_RE.search(before) or NAMED_VALUE_RE.search(before) or SAMPLE_SIZE_RE.search(before)
         return None if named else label
+    if q.form in {"bare", "count", "unit"} and _after_capitalized_name(text, q.first, before):
+        return "name"
+    if q.form == "magnitude" and _after_capitalized_name(text, q.first, before) and not _SIZE_NOUN_RE.match(text, q.end):
+        return "name"  # "Mistral 7B", "Llama-3.1 405B"; but "VAR 2.3B model" is a size
     small_whole = q.value == int(q.value) and 0 < q.value <= 20 and "." not in text[q.first:q.number_end]
     if q.form == "bare" and small_whole and re.match(r"\)", after) and _ENUMERATOR_BEFORE_RE.search(before):
         return "enumerator"
-    if _UNIT_INTERVAL_RE.match(text, q.start, q.end) or _UNIT_INTERVAL_RE.match(text, max(0, q.start - 10), q.end):
-        return "formula"  # "ranging from 0 to 1", "0-1 knapsack": the bounds of a definition
+    for interval in _UNIT_INTERVAL_RE.finditer(text, max(0, q.start - 12), min(len(text), q.end + 12)):
+        if interval.start() <= q.first and q.number_end <= interval.end():
+            return "formula"  # "ranging from 0 to 1", "0-1 knapsack": the bounds of a definition
     return _count_reason(text, q, before)
 
 
@@ -97,7 +100,8 @@ def _count_reason(text: str, q: Quantity, before: str) -> str | None:
         return None
     if ANAPHORA_RE.search(before[-12:]):
         return "repeat"
-    return "method parts" if V.PARTS_RE.search(text, q.number_end, q.end) else None
+    few = q.value <= MAX_PARTS  # nobody builds a method of 10^64 strategies
+    return "method parts" if few and V.PARTS_RE.search(text, q.number_end, q.end) else None
 
 
 def _word_reason(s: Sentence, q: Quantity) -> str | None:
@@ -140,6 +144,8 @@ def _glued_to_name(before: str, after: str, q: Quantity) -> bool:
         return False
     if re.search(r"[A-Za-z]$|[A-Za-z]\d*-$|\d[.]?$", before):
         return not before.endswith(("x", "X")) or q.form != "factor"
+    if q.form == "magnitude" and re.match(r"-[a-z]", after):
+        return False  # "a 12M-parameter model", "a 1B-token corpus": a size
     return bool(re.match(r"[A-Za-z\d]|-[A-Za-z]|/[\w.]*-[A-Za-z]", after)) and q.form != "unit"
 
 

@@ -108,6 +108,7 @@ def numbers_in_text(text: str) -> list[Number]:
         return []
     source = clean(text)
     numbers: list[Number] = []
+    stated: set[tuple[float, str]] = set()
     # one line: hard line wraps (arXiv) must not end a word for the rules, whose "$" would match before
     # a trailing newline; same length, so offsets stay valid
     plain = source.text.translate(_ONE_LINE)
@@ -117,9 +118,12 @@ def numbers_in_text(text: str) -> list[Number]:
         s = Sentence(plain, lo, hi, background=is_background, metric_text=metric_text)
         question = plain[lo:hi].rstrip().endswith("?")
         for q in sorted(_sentence_quantities(s), key=lambda q: q.start):
+            if q.kind in KINDS and q.before and (q.value, q.unit) in stated:
+                q.kind, q.dismissed = None, "repeat"  # "FVD of 103.3 ... FVD dropping from 103.3 to 55.3"
             if q.kind in KINDS and not question:
                 claim = _claim(s, q, source, text)
                 numbers.append(Number(claim.text, claim.start, claim.end, claim, None))
+                stated.add((claim.value, claim.unit))
             else:
                 start, end = source.raw_start(q.start), source.raw_end(q.end)
                 numbers.append(Number(text[start:end], start, end, None, "question" if question else q.dismissed))

@@ -20,11 +20,11 @@ WORD_VALUES: dict[str, float] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
 """Number words; "hundred" and "thousand" multiply what comes before ("eight hundred" -> 800), while
 "million" and up stay the magnitude of their unit ("ten million" -> 10, unit M)."""
-_MULTIPLIERS = {"hundred": 100, "thousand": 1000}
+_MULTIPLIERS = {"dozen": 12, "hundred": 100, "thousand": 1000}
 
 DENOMINATORS: dict[str, float] = {
     "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
@@ -114,7 +114,8 @@ _MODAL_BEFORE = "|".join(rf"(?<=\b{w} )" for w in ("can", "could", "may", "might
 _SPECIAL_RE = re.compile(
     r"(?=\b[a-zA-Z])"
     r"(?:\b(?i:into|to)\s+(?:a\s+)?(?P<single>(?i:single|one)[- ]step)\b"
-    rf"|\b(?:(?P<order>(?i:{'|'.join(ORDER_WORDS)}))\s+)?(?P<orders>(?i:orders?))\s+of\s+magnitude\b"
+    rf"|\b(?:(?P<order>(?i:{'|'.join(ORDER_WORDS)}))[\s-]+)?(?P<orders>(?i:orders?))"
+    r"(?:\s+of\s+magnitude\b|(?=\s+(?:faster|slower|smaller|larger|fewer|less|more|higher|lower)\b))"
     rf"|\b(?P<plural>(?i:{'|'.join(PLURAL_MULTIPLES)}))\s+of\s+times\b"
     rf"|\b(?P<vague>(?i:(?:tens|dozens|hundreds)\s+of\s+(?:thousands|millions|billions)|{'|'.join(VAGUE_AMOUNTS)}))"
     r"(?=\s+of\s+[a-zA-Z])"
@@ -122,7 +123,8 @@ _SPECIAL_RE = re.compile(
     rf"|\b(?P<verb>(?i:{'|'.join(VERB_FACTORS)}))(?:ed|ing|es(?=\s+(?:the|its|their|our|a|an|this|that)\b))\b"
     r"|\b(?P<verb2>(?i:halv|quadrupl))e\b"
     rf"|(?:{_MODAL_BEFORE})"
-    r"(?P<verb3>(?i:double|triple))\b)"
+    r"(?P<verb3>(?i:double|triple))\b"
+    r"|\b(?P<verb4>(?i:double|triple))(?=\s+(?:its|their|our)\b))"
 )
 _MAGNITUDE_SUFFIXES = "|".join(k for k in V.MAGNITUDES if len(k) == 1)
 _MAGNITUDE_WORDS = "|".join(k for k in V.MAGNITUDES if len(k) > 1)
@@ -157,6 +159,7 @@ SMALL_WORD_COUNT = 3
 ones ("two datasets"); otherwise it mostly describes the method's design."""
 OUT_OF_RE = re.compile(r"\s+/\s+|\s*out of\s*|\s+of\s+(?=(?:\d+|[a-z]+)\s+[a-z])")
 _PER_RE = re.compile(rf"\s?(?:per|/)\s?(?P<noun>(?:{V.PER_NOUNS}))s?\b")
+_HARDWARE_AFTER_RE = re.compile(r"\s*(?:NVIDIA\s+)?(?:[AHVTLB]\d{2,3}\b|RTX|GPUs?\b|TPUs?\b|A6000)")
 _TIMES_AFTER_RE = re.compile(r"\s?(?:times\b|x(?![a-zA-Z\d])|-?fold\b)")
 _RATIO_RE = re.compile(r"/(?P<den>\d+)(?=\s+(?:of\s+(?:the\s+)?)?(?:[A-Z]?[A-Za-z]*FLOP|param|compute|memory|cost|time|"
                        r"data|training|tokens|the)\w*)")
@@ -217,7 +220,7 @@ def _special(match: re.Match[str]) -> Quantity:
     elif match.group("twice"):
         q = Quantity(match.start(), match.end(), 2.0, "x", "factor")
     else:
-        verb = match.group("verb") or match.group("verb2") or match.group("verb3")[:-1]
+        verb = match.group("verb") or match.group("verb2") or (match.group("verb3") or match.group("verb4"))[:-1]
         value, kind = VERB_FACTORS[verb.lower()]
         q = Quantity(match.start(), match.end(), value, "x", "factor", kind=kind or None)
     q.first, q.number_end, q.word, q.special = q.start, q.end, True, True
@@ -254,8 +257,8 @@ def _number(text: str, match: re.Match[str], hi: int) -> Quantity:
     q.first = match.start("low") if match.group("low") else match.start("currency") if match.group("currency") \
         else match.start("num")
     q.number_end, q.sign = match.end(), match.group("sign") or ""
-    if match.group("low"):
-        q.low = to_float(match.group("low"))
+    if match.group("low"):  # "2-3x"; "26%-7.1%" written high to low is the same range
+        q.low, q.value = sorted((to_float(match.group("low")), q.value))
     ratio = _RATIO_RE.match(text, match.end())
     if ratio and q.form == "bare" and 0 < value < float(ratio.group("den")):  # "with only 1/3 FLOPs"
         q = Quantity(q.start, ratio.end("den"), value / float(ratio.group("den")), "x", "factor")
@@ -309,6 +312,8 @@ def _with_unit(text: str, start: int, end: int, value: float, hi: int) -> Quanti
     if group == "pts":  # "more than 1000 points": data points, counted
         return Quantity(start, stop, value, "", "count", noun="points")
     if group == "mult":
+        if _HARDWARE_AFTER_RE.match(text, stop, hi):  # "on 8x H800 GPUs": a count of devices
+            return Quantity(start, stop, value, "GPUs", "unit")
         return Quantity(start, stop, value, "x", "factor")
     if group == "compcount":  # "an 11-benchmark suite", "a 12-encoder system"
         return Quantity(start, stop, value, "", "count", noun=unit.group("compcount")[1:])

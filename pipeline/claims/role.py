@@ -22,7 +22,7 @@ ROLES = ("result", "baseline", "context")
 _COMPARED_RE = re.compile(
     r"(?:\b(?:vs\.?|versus|compared (?:to|with)|in comparison (?:to|with)|relative to|as opposed to)\s+"
     r"|\b(?:surpass\w*|exceed\w*|outperform\w*|beat(?:s|ing)?|against)\s+(?=\S+\s))"
-    r"(?:(?!(?:by|of|with|to|and|on|in|while|at|from)\b)[^\s,;:.(]+\s+){0,6}\(?$",
+    r"(?:(?!(?:by|of|with|to|and|on|in|while|at|from)\b)[^\s,;:.(]+\s+){0,6}(?:of\s+)?\(?$",
     re.I,
 )
 """A value the paper's is set against: "vs. 73.9%", "compared to just 43%", "surpassing the 72%

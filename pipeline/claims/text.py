@@ -134,17 +134,16 @@ def clean(raw: str) -> CleanText:
     return CleanText("".join(pieces), tuple(segments), tuple(s[0] for s in segments))
 
 
-_DOLLAR_NUMBER_RE = re.compile(r"\$(?=\d)")
-_MATH_NUMBER_RE = re.compile(r"\$[\d,.]+(?:\\?%)?\$|\$[\d,.]+\s?\\")
+_DOLLAR_NUMBER_RE = re.compile(r"\$(?=\d[\d,]*(?:\.\d+)?(?:[kKMBT]\b|\s?(?:million|billion|thousand)\b)?(?:[\s,;:)]|\.(?:\s|$)|$))")
+"""A "$" before a plain amount ("$4.27 per invoice", "$1,000", "$2M"); "$10^{64}$" and "$10$" are math."""
 
 
 def _currency_signs(raw: str) -> set[int]:
     """Offsets of "$" signs that are money ("$4.27 per invoice"), not LaTeX math delimiters: a "$"
-    before a digit that opens no math (an even number of "$" before it, and no "$" or command
-    right after the number, as in "$10$" or "$10\times$")."""
+    before a plain amount that closes no math (an even number of "$" before it)."""
     return {
         match.start() for match in _DOLLAR_NUMBER_RE.finditer(raw)
-        if raw.count("$", 0, match.start()) % 2 == 0 and not _MATH_NUMBER_RE.match(raw, match.start())
+        if raw.count("$", 0, match.start()) % 2 == 0
     }
 
 
