@@ -92,7 +92,7 @@ _WORD = V.alternation([*WORD_VALUES, *_MULTIPLIERS])
 _WORD_NUMBER = rf"(?:a\s+(?=hundred|thousand|dozen))?(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}))*"
 _FRACTION = rf"(?:(?:one|a|two|three|four|five|seven|nine)[\s-])?(?:{'|'.join(DENOMINATORS)})"
 _NUMBER_RE = re.compile(
-    r"(?=[\dxX+\-.$€£])"  # lets most positions fail at once
+    r"(?=\d|[xX+\-.$€£]\d|US\$\d)"  # lets most positions fail at once
     r"(?:(?P<power>\b10\s?(?:\^|ˆ|\*\*)\s?(?P<exp10>[-+−]?\d{1,3})(?![\d.]))"
     rf"|(?P<xpre>(?<![\w.])[xX](?=\d))?"
     rf"(?:(?P<low>{_NUM})(?:\s?(?:x|X|times)(?![a-zA-Z])|\s?%)?\s?(?:-{{1,2}}|–|—|~)\s?(?=\d))?"
@@ -107,8 +107,11 @@ _WORD_STEMS = ("doubl", "tripl", "quadrupl", "zero", "one", "two", "thr", "four"
                "fift", "twenty", "forty", "hundred", "thousand", "dozen", "half", "halves", "third", "quarter")
 """Substrings one of which any number word holds: a sentence without them skips the word search."""
 _SPECIAL_STEMS = ("magnitude", "times", "tens of", "dozens of", "hundreds of", "thousands of", "millions of",
-                  "billions of", "trillions of", "twice", "halv", "doubl", "tripl", "quadrupl", "single", "one")
+                  "billions of", "trillions of", "twice", "halv", "doubl", "tripl", "quadrupl", "single", "one",
+                  "orders")
 
+_WORD_HINT = re.compile("|".join(_WORD_STEMS))
+_SPECIAL_HINT = re.compile("|".join(_SPECIAL_STEMS))
 _MODAL_BEFORE = "|".join(rf"(?<=\b{w} )" for w in ("can", "could", "may", "might", "will", "would", "to"))
 """A bare "double" or "triple" is a verb only after a modal: "can double retention", not "double attention"."""
 _SPECIAL_RE = re.compile(
@@ -181,10 +184,10 @@ def to_float(number: str) -> float:
 def quantities(text: str, lo: int, hi: int) -> list[Quantity]:
     """Every number in text[lo:hi] with the unit written after it, in reading order."""
     lower = text[lo:hi].lower()
-    found = [_special(m) for m in _SPECIAL_RE.finditer(text, lo, hi)] if _has(lower, _SPECIAL_STEMS) else []
+    found = [_special(m) for m in _SPECIAL_RE.finditer(text, lo, hi)] if _has(lower, _SPECIAL_HINT) else []
     taken = [(q.start, q.end) for q in found]
     matches = list(_NUMBER_RE.finditer(text, lo, hi))
-    if _has(lower, _WORD_STEMS):
+    if _has(lower, _WORD_HINT):
         matches = sorted([*matches, *_WORD_NUMBER_RE.finditer(text, lo, hi)], key=lambda m: m.start())
     for match in matches:
         if any(s <= match.start() < e for s, e in taken):
@@ -195,8 +198,8 @@ def quantities(text: str, lo: int, hi: int) -> list[Quantity]:
     return sorted(found, key=lambda q: q.start)
 
 
-def _has(lower: str, stems: tuple[str, ...]) -> bool:
-    return any(stem in lower for stem in stems)
+def _has(lower: str, stems: re.Pattern[str]) -> bool:
+    return stems.search(lower) is not None
 
 
 def _special(match: re.Match[str]) -> Quantity:
