@@ -45,7 +45,7 @@ before a share of a resource ("only 10% of the data"; "only 30% of papers" is no
 _USING_RE = re.compile(r"\b(?:with|using|uses|requires?|requiring|needs?)\s+(?:only\s+|just\s+|merely\s+)?$")
 _STATE_RE = re.compile(
     r"(?:(?<!up )\bto|\breach\w*|\battain\w*|\bachiev\w*|\bobtain\w*|\bvs\.?|\bversus|\bscor(?:e|es|ed|ing)|"
-    r"\bcompared (?:to|with)|\brelative to|\bthresholds? (?:of|at))\s+"
+    r"\bcompared (?:to|with)|\brelative to|\bthresholds? (?:of|at)|(?<!by )\b(?:below|above|under))\s+"
     r"(?:an? |about |around |approximately |roughly |nearly |just |only |~\s?)?$"
 )
 """A value reached or compared with, not a change: "improves FID to 2.1", "reaching 78.2%", "vs. 73.9%"."""

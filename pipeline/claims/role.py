@@ -32,6 +32,8 @@ _FOR_BASELINE_RE = re.compile(
     re.I,
 )
 """A value attributed to another system after it: "43% for the best-performing human group"."""
+_BASELINE_OF_RE = re.compile(r"\bbaselines?(?:'s)?\s+(?:score\s+|accuracy\s+)?(?:of|at|=|:|is|was)?\s*(?:only\s+|just\s+)?$", re.I)
+"""A value given to the baseline: "the human majority-vote baseline of 65.7%"."""
 _OWN_RE = re.compile(r"\b(?:we|our|ours|us|proposed|this (?:method|model|approach|system|work))\b", re.I)
 _SUBJECT_LEAD_RE = re.compile(
     r"(?:(?:the|a|an|all|most|many|some|even|both|these|those|such|other|several|\w+est)\s+){0,3}", re.I
@@ -49,7 +51,7 @@ def role_of(s: Sentence, q: Quantity) -> str | None:
     if q.kind == "scale":
         return None
     before = s.text[max(s.lo, q.first - 80):q.first]
-    compared = _COMPARED_RE.search(before) or _FOR_BASELINE_RE.match(s.text, q.end)
+    compared = _COMPARED_RE.search(before) or _FOR_BASELINE_RE.match(s.text, q.end) or _BASELINE_OF_RE.search(before)
     if q.before or (compared and q.kind == "score"):  # a change over X ("+10.3% over CoT") is ours
         return "baseline"
     if _about_a_baseline(s, q):
