@@ -120,7 +120,7 @@ def numbers_in_text(text: str) -> list[Number]:
         for q in sorted(_sentence_quantities(s), key=lambda q: q.start):
             if q.kind in KINDS and q.before and (q.value, q.unit) in stated:
                 q.kind, q.dismissed = None, "repeat"  # "FVD of 103.3 ... FVD dropping from 103.3 to 55.3"
-            if q.kind in KINDS and not question:
+            if q.kind in KINDS and q.dismissed is None and not question:
                 claim = _claim(s, q, source, text)
                 numbers.append(Number(claim.text, claim.start, claim.end, claim, None))
                 stated.add((claim.value, claim.unit))

@@ -126,7 +126,7 @@ _SPECIAL_RE = re.compile(
     rf"|\b(?P<verb>(?i:{'|'.join(VERB_FACTORS)}))(?:ed|ing|es(?=\s+(?:the|its|their|our|a|an|this|that)\b))\b"
     r"|\b(?P<verb2>(?i:halv|quadrupl))e\b"
     rf"|(?:{_MODAL_BEFORE})"
-    r"(?P<verb3>(?i:double|triple))\b"
+    r"(?P<verb3>(?i:double|triple))\b(?!-)"
     r"|\b(?P<verb4>(?i:double|triple))(?=\s+(?:its|their|our)\b))"
 )
 _MAGNITUDE_SUFFIXES = "|".join(k for k in V.MAGNITUDES if len(k) == 1)
