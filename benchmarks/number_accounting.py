@@ -4,7 +4,7 @@ dismissed with a named reason, and a sample of them to read.
     python benchmarks/number_accounting.py [CORPUS ...] [--sample 40] [--before REV] [--limit N]
 
 A number is what an annotator's second pass lists, found here independently of the extractor: a digit
-sequence ("1,024", "3.5", the "4" of "GPT-4") or a number word ("three", "hundreds", "half", "twice",
+sequence ("1,024", "3.5", the "4" of "GPT-4"; "[4,8]" is two) or a number word ("three", "hundreds", "half", "twice",
 "one-eighth"). It is accounted for when it lies inside a claim's evidence or inside a number the
 extractor dismissed with a reason other than "no kind". ``--before REV`` also measures the extractor
 of git revision REV (run from a ``git archive`` of it, claims only: older code has no dismissals).
@@ -35,7 +35,7 @@ _WORDS = (
     "millions?|billions?|trillions?|dozens?|half|halves|halved|halving|twice|doubles?|doubled|doubling|"
     "triples?|tripled|tripling|quadruple[sd]?|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?"
 )
-CENSUS_RE = re.compile(rf"\d+(?:[.,]\d+)*|\b(?i:{_WORDS})\b")
+CENSUS_RE = re.compile(rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|\b(?i:{_WORDS})\b")
 """Every number as an annotator lists it; "third" and "quarter" count only as fractions (below)."""
 _FRACTION_ONLY = re.compile(r"(?i)thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?")
 

@@ -69,7 +69,8 @@ _NOUN_AFTER_RE = re.compile(r"\s+(?!(?:than|of|and|or|in|on|for|to|by|with|at|fr
 _ABSOLUTE_RE = re.compile(r"\babsolute\b", re.I)
 _IMPROVEMENT_OF_RE = re.compile(
     r"\b(?:improvement|gain|increase|boost|margin|uplift|reduction|decrease|drop|loss|degradation|cut|saving)s?"
-    r"\s+(?:\w+\s+){0,3}?of\s+(?:up to\s+|about\s+|around\s+|less than\s+|more than\s+|over\s+|only\s+)?$",
+    r"\s+(?:\w+\s+){0,3}?(?:of\s+(?:up to\s+|about\s+|around\s+|less than\s+|more than\s+|over\s+|only\s+)?"
+    r"|(?:of\s+)?up\s+to\s+)$",
     re.I
 )
 
