@@ -45,13 +45,13 @@ before a share of a resource ("only 10% of the data"; "only 30% of papers" is no
 _USING_RE = re.compile(r"\b(?:with|using|uses|requires?|requiring|needs?)\s+(?:only\s+|just\s+|merely\s+)?$")
 _STATE_RE = re.compile(
     r"(?:(?<!up )\bto|\breach\w*|\battain\w*|\bachiev\w*|\bobtain\w*|\bvs\.?|\bversus|\bscor(?:e|es|ed|ing)|"
-    r"\bcompared (?:to|with)|\brelative to|\bthresholds? (?:of|at)|(?<!by )\b(?:below|above|under))\s+"
+    r"\bcompared (?:to|with)|\brelative to|\bthresholds? (?:of|at)|\bbaselines? of|(?<!by )\b(?:below|above|under))\s+"
     r"(?:an? |about |around |approximately |roughly |nearly |just |only |~\s?)?$"
 )
 """A value reached or compared with, not a change: "improves FID to 2.1", "reaching 78.2%", "vs. 73.9%"."""
 _SETTING_BEFORE_RE = re.compile(
     rf"\b(?:{V.SETTINGS})(?:\s+(?:levels?|rates?|ratios?|budgets?))?\s*(?:of|is|was|=|:|at|to|set to)?\s*"
-    r"(?:only |just |about |around |up to |more than |over |nearly |approximately |~)?$",
+    r"(?:only |just |about |around |up to |more than |over |nearly |approximately |~)?\(?$",
     re.I,
 )
 _SETTING_AFTER_RE = re.compile(rf"\s?(?:{V.SETTINGS})\b", re.I)
@@ -295,8 +295,8 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
     if _is_amount(s, span, cue, before):
         return _by_direction(q, cue, metric)
     cost = SCORE_RIGHT_RE.match(s.metric_text, span.end) and metric and metric.name in V.COST_METRICS
-    if cost and _USING_RE.search(before):
-        return "reduction"  # "with 0.1% trainable parameters"
+    if cost and (_USING_RE.search(before) or _PERCENT_ONLY_LEFT_RE.search(before)):
+        return "reduction"  # "with 0.1% trainable parameters", "only 60% required GPU memory"
     if cut:
         return "reduction"
     if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or _alone_in_parens(s, span):
@@ -308,7 +308,8 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
 
 def _decide_points(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
     """Points are always a difference; a drop in points is a degradation ("drops of 30 points")."""
-    q.degraded = cue is not None and cue.kind == "reduction"
+    lower_is_better = metric is not None and metric.higher_is_better is False
+    q.degraded = cue is not None and cue.kind == "reduction" and not lower_is_better  # fewer Chamfer points: better
     return "improvement"
 
 

@@ -123,7 +123,8 @@ _SPECIAL_RE = re.compile(
     rf"|\b(?P<vague>(?i:(?:tens|dozens|hundreds)\s+of\s+(?:thousands|millions|billions)|{'|'.join(VAGUE_AMOUNTS)}))"
     r"(?=\s+of\s+[a-zA-Z])"
     r"|\b(?P<twice>(?i:twice))\b"
-    rf"|\b(?P<verb>(?i:{'|'.join(VERB_FACTORS)}))(?:ed|ing|es(?=\s+(?:the|its|their|our|a|an|this|that)\b))\b"
+    r"|\b(?P<verb>(?i:halv))(?:es|ed|ing)\b"  # "halving the input": always a cut
+    r"|\b(?P<verb5>(?i:doubl|tripl|quadrupl))(?:ed|(?:ing|es)(?=\s+(?:the|its|their|our|a|an|this|that)\b))\b"
     r"|\b(?P<verb2>(?i:halv|quadrupl))e\b"
     rf"|(?:{_MODAL_BEFORE})"
     r"(?P<verb3>(?i:double|triple))\b(?!-)"
@@ -136,7 +137,8 @@ _UNIT_RE = re.compile(
     rf"(?P<res>\s?(?:x|X|times|\*)\s?\d+(?![\d.]))"
     rf"|(?P<pct>\s?(?:%|percent\b|per\s?cent\b))(?P<pctpts>\s?points?\b)?"
     rf"|(?P<pts>\s?(?:percentage[- ]points?\b|pp\b|p\.p\.|(?:{_NOT_COUNTED}[\w-]{{2,}}\s){{0,2}}points?\b)|-points?\b)"
-    rf"|(?P<mult>(?:x|X)(?![a-zA-Z\d])|\s?times\b|times(?![a-z])|-?\s?fold\b)"
+    rf"|(?P<mult>(?:x|X)(?![a-zA-Z\d])|\s?times\b|times(?![a-z])|-?\s?fold\b|\*(?=\s+(?:fewer|faster|smaller|less|"
+    r"lower|higher|more|speed)))"
     rf"|(?P<mag>(?:{_MAGNITUDE_SUFFIXES})(?![a-zA-Z\d])|[\s-](?:{_MAGNITUDE_WORDS})\b)"
     rf"|(?P<comp>-(?:{'|'.join(V.COMPOUND_UNITS)})s?\b)"
     rf"|(?P<compcount>-(?:{V.COUNT_NOUN_RE.pattern}))"
@@ -223,7 +225,8 @@ def _special(match: re.Match[str]) -> Quantity:
     elif match.group("twice"):
         q = Quantity(match.start(), match.end(), 2.0, "x", "factor")
     else:
-        verb = match.group("verb") or match.group("verb2") or (match.group("verb3") or match.group("verb4"))[:-1]
+        verb = (match.group("verb") or match.group("verb5") or match.group("verb2")
+                or (match.group("verb3") or match.group("verb4"))[:-1])
         value, kind = VERB_FACTORS[verb.lower()]
         q = Quantity(match.start(), match.end(), value, "x", "factor", kind=kind or None)
     q.first, q.number_end, q.word, q.special = q.start, q.end, True, True
