@@ -294,7 +294,8 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
         return "score"  # "94% of the accuracy gain", "81% of its outputs": a share that was measured
     if _is_amount(s, span, cue, before):
         return _by_direction(q, cue, metric)
-    cost = SCORE_RIGHT_RE.match(s.metric_text, span.end) and metric and metric.name in V.COST_METRICS
+    after = metric_in(s.metric_text, span.end, span.right_end)
+    cost = after is not None and after.name in V.COST_METRICS
     if cost and (_USING_RE.search(before) or _PERCENT_ONLY_LEFT_RE.search(before)):
         return "reduction"  # "with 0.1% trainable parameters", "only 60% required GPU memory"
     if cut:
