@@ -142,7 +142,8 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
             q.kind = _worse(q, metric)
         else:
             q.kind = _DECIDERS[q.form](s, q, span, cue, metric)
-        if q.kind == "improvement" and q.form == "bare" and _ABSOLUTE_RE.search(s.text, max(s.lo, q.start - 30), span.right_end):
+        absolute = _ABSOLUTE_RE.search(s.text, max(s.lo, q.start - 30), span.right_end)
+        if q.kind == "improvement" and q.form == "bare" and absolute:
             q.unit = "pp"  # "4.8 absolute accuracy improvement": a bare delta in points
     return span.right_end
 
@@ -264,7 +265,7 @@ def _decide_factor(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metri
     if kind is not None:
         return kind
     cost = metric is not None and metric.name in V.COST_METRICS
-    if q.special and q.word and s.text[q.start:q.end].lower().startswith(("doubl", "tripl", "quadrupl", "double", "triple")):
+    if q.special and s.text[q.start:q.end].lower().startswith(("doubl", "tripl", "quadrupl")):
         return "scale" if cost else "speedup" if metric is not None and metric.name == "throughput" else "improvement"
     if cost:
         return "reduction" if q.value < 1 else "scale"
@@ -288,7 +289,8 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
         return "score" if _KEPT_RE.search(before) else "reduction"
     if cut:
         return "reduction"
-    left_cue_next = cue is not None and cue.start < span.start and len(_QUANTIFIERS_RE.sub(" ", s.text[cue.end:span.start]).split()) <= 1
+    between = s.text[cue.end:span.start] if cue is not None and cue.start < span.start else None
+    left_cue_next = between is not None and len(_QUANTIFIERS_RE.sub(" ", between).split()) <= 1
     kept = _KEPT_RE.search(before)
     if _SHARE_OF_RE.match(s.text, span.end) and (kept or not left_cue_next and not _is_amount(s, span, None, before)):
         return "score"  # "94% of the accuracy gain", "81% of its outputs": a share that was measured

@@ -41,7 +41,12 @@ _REFERENCE_RE = re.compile(
     rf"\b(?:{V.REFERENCE_WORDS})[\s~]*\(?$"
     rf"|\b(?:at|in|from|after|before|until|by|of|on|for|and)\s+(?:the\s+)?(?:{V.LABEL_WORDS})\s+$"
 )
-_MATH_BEFORE_RE = re.compile(r"(?:[=^_@][-+−]?|\b(?:converges?|converging|tends?|tending|approaches)\s+to\s+|\bO\(|\b[a-zA-Z]\s?[=<>≤≥]\s?|\b[a-zA-Z](?:[+\-*/]|\s[+\-*/]\s)|(?<=[\^{(\-]\d)/|(?<=[\^{(\-]\d\d)/|[ℓ∈∑∏√])$")
+_MATH_BEFORE_RE = re.compile(
+    r"(?:[=^_@][-+−]?"  # "k=5", "10^{-6}", "x_1"
+    r"|\b(?:converges?|converging|tends?|tending|approaches)\s+to\s+"  # "converges to 1"
+    r"|\bO\(|\b[a-zA-Z]\s?[=<>≤≥]\s?|\b[a-zA-Z](?:[+\-*/]|\s[+\-*/]\s)"  # "O(n", "k+1", "n - 1"
+    r"|(?<=[\^{(\-]\d)/|(?<=[\^{(\-]\d\d)/|[ℓ∈∑∏√])$"  # "^{2/3}", "ℓ1"
+)
 ANAPHORA_RE = re.compile(
     r"\b(?:the|these|those|both|all|its|their|our)\s+(?:(?:first|last|next|other|remaining|same|latter|former)\s+)?$", re.I
 )

@@ -101,10 +101,12 @@ _NUMBER_RE = re.compile(
     rf"(?:\s?(?:±|\+/-|\+-)\s?(?:{_NUM}))?)"  # 11.0 ± 1.3 points
 )
 _WORD_NUMBER_RE = re.compile(
-    rf"(?P<fraction>\b(?i:{_FRACTION})\b(?!-))|(?P<word>\b(?i:{_WORD_NUMBER})\b)|(?P<multiple>\b(?i:double|triple|quadruple)\b)"
+    rf"(?P<fraction>\b(?i:{_FRACTION})\b(?!-))|(?P<word>\b(?i:{_WORD_NUMBER})\b)"
+    r"|(?P<multiple>\b(?i:double|triple|quadruple)\b)"
 )
-_WORD_STEMS = ("doubl", "tripl", "quadrupl", "zero", "one", "two", "thr", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twel",
-               "fift", "twenty", "forty", "hundred", "thousand", "dozen", "half", "halves", "third", "quarter")
+_WORD_STEMS = ("doubl", "tripl", "quadrupl", "zero", "one", "two", "thr", "four", "five", "six", "seven", "eight",
+               "nine", "ten", "eleven", "twel", "fift", "twenty", "forty", "hundred", "thousand", "dozen", "half",
+               "halves", "third", "quarter")
 """Substrings one of which any number word holds: a sentence without them skips the word search."""
 _SPECIAL_STEMS = ("magnitude", "times", "tens of", "dozens of", "hundreds of", "thousands of", "millions of",
                   "billions of", "trillions of", "twice", "halv", "doubl", "tripl", "quadrupl", "single", "one",
