@@ -1,12 +1,18 @@
-"""Score the claims extractor against the hand-annotated development set.
+"""Score the claims extractor against the hand-annotated development sets.
 
-    python benchmarks/claims_eval.py [DEV_DIR]
+    python benchmarks/claims_eval.py [DEV_DIR] [--errors PART] [--half even|odd] [--quantulum]
 
-DEV_DIR holds ``papers_dev.jsonl`` and ``claims_dev.jsonl`` (default: ../shared/dev next to the
-repository). The matching rule is the one in DEV_DIR/README.md: same paper, kind and unit, value
-within 1e-6 relative, one-to-one. Prints precision / recall / F1 per kind and overall for our
-extractor and for quantulum3 (a general quantity parser, as a reference; a benchmark-only extra),
-the metric / baseline / dataset agreement among matched claims, then our misses and false positives.
+DEV_DIR holds ``papers_dev.jsonl``/``claims_dev.jsonl`` and ``papers_dev2.jsonl``/``claims_dev2.jsonl``
+(default: ../shared/dev next to the repository). Three parts are scored separately, because they are
+different kinds of abstracts: ``dev`` (the default corpus), ``conference`` (dev2 n 0-119, proceedings
+of many fields) and ``arxiv`` (dev2 n 120-199, raw LaTeX). The matching rule is the one in
+DEV_DIR/README.md: same paper, kind and unit, value within 1e-6 relative, one-to-one.
+
+Per part it prints precision / recall / F1 per kind, overall, "speedup+reduction" and "results
+without scale" (the four non-scale kinds pooled); role accuracy among matched non-scale claims; role
+recall on the gold baseline/context claims (found, with the same role); and the metric / baseline /
+dataset agreement among matched claims. ``--errors PART`` lists that part's misses and false
+positives; ``--half`` keeps only even or odd paper numbers, to develop on one half and check the other.
 """
 
 from __future__ import annotations
@@ -16,15 +22,38 @@ import json
 import re
 import sys
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.claim_rules import MAGNITUDE_SCALE, MAGNITUDES
 from pipeline.claims import KINDS, claims_in_text
 
 DEFAULT_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev"
+RESULT_KINDS = ("speedup", "reduction", "score", "improvement")
+POOLS: dict[str, tuple[str, ...]] = {
+    "speedup+reduction": ("speedup", "reduction"),
+    "results without scale": RESULT_KINDS,
+    "overall": KINDS,
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One scored slice of a development set."""
+
+    name: str
+    papers_file: str
+    claims_file: str
+    keep: Callable[[int], bool]
+
+
+PARTS = (
+    Part("dev", "papers_dev.jsonl", "claims_dev.jsonl", lambda n: True),
+    Part("conference", "papers_dev2.jsonl", "claims_dev2.jsonl", lambda n: n < 120),
+    Part("arxiv", "papers_dev2.jsonl", "claims_dev2.jsonl", lambda n: n >= 120),
+)
 
 
 @dataclass(frozen=True)
@@ -39,16 +68,21 @@ class Item:
     metric: str = ""
     baseline: str = ""
     dataset: str = ""
+    role: str = ""
     position: int = -1
 
 
-def load(dev: Path) -> tuple[dict[int, str], list[Item]]:
-    """Abstracts by paper number, and the gold claims."""
-    papers = {row["n"]: row["abstract"] for row in _jsonl(dev / "papers_dev.jsonl")}
+def load(dev: Path, part: Part = PARTS[0], half: str | None = None) -> tuple[dict[int, str], list[Item]]:
+    """Abstracts by paper number, and the gold claims, of one part."""
+    def kept(n: int) -> bool:
+        return part.keep(n) and (half is None or n % 2 == (half == "odd"))
+
+    papers = {row["n"]: row["abstract"] for row in _jsonl(dev / part.papers_file) if kept(row["n"])}
     gold = [
         Item(row["n"], row["kind"], float(row["value"]), row["unit"], row["text"], row["metric"] or "",
-             row["baseline"] or "", row["dataset"] or "", papers[row["n"]].find(row["text"]))
-        for row in _jsonl(dev / "claims_dev.jsonl")
+             row["baseline"] or "", row["dataset"] or "", row.get("role") or "", papers[row["n"]].find(row["text"]))
+        for row in _jsonl(dev / part.claims_file)
+        if row["n"] in papers
     ]
     return papers, gold
 
@@ -60,7 +94,8 @@ def _jsonl(path: Path) -> list[dict]:
 
 def ours(papers: dict[int, str]) -> list[Item]:
     return [
-        Item(n, c.kind, c.value, c.unit, c.text, c.metric or "", c.baseline or "", c.dataset or "", c.start)
+        Item(n, c.kind, c.value, c.unit, c.text, c.metric or "", c.baseline or "", c.dataset or "",
+             getattr(c, "role", None) or "", c.start)
         for n, abstract in papers.items()
         for c in claims_in_text(abstract)
     ]
@@ -89,17 +124,17 @@ Score = tuple[float, float, float, int, int]
 
 
 def scores(gold: list[Item], predicted: list[Item], pairs: list[tuple[Item, Item]]) -> dict[str, Score]:
-    """Precision, recall and F1 per kind and overall."""
+    """Precision, recall and F1 per kind, and for the pooled kinds of POOLS."""
     table = {}
-    for kind in (*KINDS, "overall"):
-        keep = (lambda item: True) if kind == "overall" else (lambda item, k=kind: item.kind == k)
-        tp = sum(1 for g, _ in pairs if keep(g))
-        n_gold = sum(1 for g in gold if keep(g))
-        n_pred = sum(1 for p in predicted if keep(p))
+    for name in (*KINDS, *POOLS):
+        kinds = POOLS.get(name, (name,))
+        tp = sum(1 for g, _ in pairs if g.kind in kinds)
+        n_gold = sum(1 for g in gold if g.kind in kinds)
+        n_pred = sum(1 for p in predicted if p.kind in kinds)
         precision = tp / n_pred if n_pred else 0.0
         recall = tp / n_gold if n_gold else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        table[kind] = (precision, recall, f1, n_gold, n_pred)
+        table[name] = (precision, recall, f1, n_gold, n_pred)
     return table
 
 
@@ -117,9 +152,44 @@ def agreement(pairs: list[tuple[Item, Item]]) -> dict[str, float]:
     }
 
 
-# --- quantulum3 reference -----------------------------------------------------------------------
+def roles(gold: list[Item], pairs: list[tuple[Item, Item]]) -> dict[str, tuple[float, int]]:
+    """Role accuracy among matched non-scale claims, and the share of gold baseline/context claims
+    found with that role (a miss counts against it): (share, number of claims it is over)."""
+    results = [(g, p) for g, p in pairs if g.kind != "scale"]
+    others = [g for g in gold if g.role in {"baseline", "context"}]
+    found = {id(g) for g, p in pairs if g.role in {"baseline", "context"} and p.role == g.role}
+    accuracy = sum(g.role == p.role for g, p in results) / len(results) if results else 0.0
+    recall = sum(id(g) in found for g in others) / len(others) if others else 0.0
+    return {"role accuracy": (accuracy, len(results)), "baseline/context found": (recall, len(others))}
 
-_SUFFIX_RE = re.compile(rf"\d\s?(?P<mag>{'|'.join(MAGNITUDES)})$")
+
+@dataclass
+class Result:
+    part: str
+    table: dict[str, Score]
+    agree: dict[str, float]
+    role: dict[str, tuple[float, int]]
+    n_pairs: int
+    misses: list[Item]
+    false_positives: list[Item]
+    wrong_roles: list[tuple[Item, Item]]
+
+
+def evaluate(dev: Path, part: Part, half: str | None = None) -> Result:
+    papers, gold = load(dev, part, half)
+    predicted = ours(papers)
+    pairs = match(gold, predicted)
+    matched_gold = {id(g) for g, _ in pairs}
+    matched_pred = {id(p) for _, p in pairs}
+    wrong_roles = [(g, p) for g, p in pairs if g.kind != "scale" and g.role != p.role]
+    return Result(
+        part.name, scores(gold, predicted, pairs), agreement(pairs), roles(gold, pairs), len(pairs),
+        [g for g in gold if id(g) not in matched_gold],
+        [p for p in predicted if id(p) not in matched_pred], wrong_roles,
+    )
+
+
+# --- quantulum3 reference -----------------------------------------------------------------------
 
 
 def quantulum_items(papers: dict[int, str]) -> list[Item] | None:
@@ -144,6 +214,10 @@ def quantulum_items(papers: dict[int, str]) -> list[Item] | None:
     return items
 
 
+_MAGNITUDES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+_SUFFIX_RE = re.compile(r"\d\s?(?P<mag>[kKMBT])$")
+
+
 def _map_quantity(quantity) -> tuple[str, float, str]:
     """Ratio ("x", "times") -> speedup, percent -> improvement, K/M/B or a physical unit -> scale,
     NxN -> scale in px, a dimensionless number -> score."""
@@ -158,10 +232,9 @@ def _map_quantity(quantity) -> tuple[str, float, str]:
         return "speedup", quantity.value, "x"
     suffix = _SUFFIX_RE.search(surface)
     if suffix:
-        mag = MAGNITUDES[suffix.group("mag")]
-        scale = MAGNITUDE_SCALE[mag]  # quantulum3 may have multiplied it out: 1.3 billion -> 1.3e9
-        value = quantity.value / scale if quantity.value >= scale else quantity.value
-        return "scale", value, mag
+        scale = _MAGNITUDES[suffix.group("mag")]
+        value = quantity.value / scale if quantity.value >= scale else quantity.value  # 1.3 billion -> 1.3e9
+        return "scale", value, suffix.group("mag").replace("K", "k")
     if entity == "dimensionless":
         return "score", quantity.value, ""
     return "scale", quantity.value, (quantity.unit.symbols or [name])[0]
@@ -170,73 +243,60 @@ def _map_quantity(quantity) -> tuple[str, float, str]:
 # --- printing ---------------------------------------------------------------------------------------
 
 
-def _print_tables(rows: dict[str, dict], agree: dict[str, float], n_pairs: int) -> None:
-    try:
-        from rich.console import Console
-        from rich.table import Table
-    except ImportError:
-        _print_plain(rows, agree, n_pairs)
-        return
-    table = Table(title="Claims extraction on the development set")
-    table.add_column("system")
-    table.add_column("kind")
-    for column in ("gold", "pred", "P", "R", "F1"):
-        table.add_column(column, justify="right")
-    for system, result in rows.items():
-        if result is None:
-            table.add_row(system, "skipped: quantulum3 is not installed (pip install quantulum3)", *[""] * 5)
-            continue
-        for kind, (p, r, f, n_gold, n_pred) in result.items():
-            table.add_row(system, kind, str(n_gold), str(n_pred), f"{p:.3f}", f"{r:.3f}", f"{f:.3f}",
-                          style="bold" if kind == "overall" else None)
-        table.add_section()
-    console = Console()
-    console.print(table)
-    agree_table = Table(title=f"Agreement among {n_pairs} matched claims (ours)")
-    for field in agree:
-        agree_table.add_column(field, justify="right")
-    agree_table.add_row(*(f"{v:.3f}" for v in agree.values()))
-    console.print(agree_table)
-
-
-def _print_plain(rows: dict[str, dict], agree: dict[str, float], n_pairs: int) -> None:
-    print(f"{'system':<12}{'kind':<13}{'gold':>6}{'pred':>6}{'P':>8}{'R':>8}{'F1':>8}")
-    for system, result in rows.items():
-        if result is None:
-            print(f"{system:<12}skipped: quantulum3 is not installed (pip install quantulum3)")
-            continue
-        for kind, (p, r, f, n_gold, n_pred) in result.items():
-            print(f"{system:<12}{kind:<13}{n_gold:>6}{n_pred:>6}{p:>8.3f}{r:>8.3f}{f:>8.3f}")
-    print(f"agreement among {n_pairs} matched claims: " + ", ".join(f"{k} {v:.3f}" for k, v in agree.items()))
+def print_results(results: list[Result]) -> None:
+    """One table of P/R/F1 per kind with a column group per part, then roles and agreement."""
+    header = f"{'kind':<23}" + "".join(f"{r.part + ' (gold/pred P R F1)':>36}" for r in results)
+    print(header)
+    for name in (*KINDS, *POOLS):
+        cells = []
+        for r in results:
+            p, rec, f, n_gold, n_pred = r.table[name]
+            cells.append(f"{n_gold:>6}{n_pred:>6}{p:>8.3f}{rec:>8.3f}{f:>8.3f}")
+        print(f"{name:<23}" + "".join(cells))
+    print()
+    for label in ("role accuracy", "baseline/context found"):
+        print(f"{label:<23}" + "".join(f"{r.role[label][0]:>28.3f} (of {r.role[label][1]:>3})" for r in results))
+    for field in ("metric", "baseline", "dataset"):
+        print(f"{field + ' agreement':<23}" + "".join(f"{r.agree[field]:>36.3f}" for r in results))
+    print(f"{'matched claims':<23}" + "".join(f"{r.n_pairs:>36}" for r in results))
 
 
 def _print_errors(title: str, items: list[Item]) -> None:
     print(f"\n{title} ({len(items)})")
     for item in sorted(items, key=lambda i: (i.paper, i.position)):
-        print(f"  [{item.paper:>3}] {item.kind:<11} {item.value:g} {item.unit!r:<10} {item.text!r}")
+        print(f"  [{item.paper:>3}] {item.kind:<11} {item.value:g} {item.unit!r:<10} {item.role or '-':<8} "
+              f"{item.text!r}  metric={item.metric!r}")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("dev", nargs="?", type=Path, default=DEFAULT_DEV,
-                        help="folder with papers_dev.jsonl and claims_dev.jsonl")
+    parser.add_argument("dev", nargs="?", type=Path, default=DEFAULT_DEV, help="folder with the dev set files")
+    parser.add_argument("--errors", choices=[p.name for p in PARTS], help="list this part's misses and false positives")
+    parser.add_argument("--half", choices=["even", "odd"], help="only papers with even or odd n")
+    parser.add_argument("--quantulum", action="store_true", help="also score quantulum3 (bench extra) on each part")
     args = parser.parse_args(argv)
-    missing = [name for name in ("papers_dev.jsonl", "claims_dev.jsonl") if not (args.dev / name).exists()]
+    needed = sorted({name for p in PARTS for name in (p.papers_file, p.claims_file)})
+    missing = [name for name in needed if not (args.dev / name).exists()]
     if missing:
         parser.error(f"{', '.join(missing)} not found in {args.dev}")
-    papers, gold = load(args.dev)
-    predicted = ours(papers)
-    pairs = match(gold, predicted)
-    reference = quantulum_items(papers)
-    rows = {
-        "ours": scores(gold, predicted, pairs),
-        "quantulum3": None if reference is None else scores(gold, reference, match(gold, reference)),
-    }
-    _print_tables(rows, agreement(pairs), len(pairs))
-    matched_gold = {id(g) for g, _ in pairs}
-    matched_pred = {id(p) for _, p in pairs}
-    _print_errors("Misses (gold claims not found)", [g for g in gold if id(g) not in matched_gold])
-    _print_errors("False positives", [p for p in predicted if id(p) not in matched_pred])
+    results = [evaluate(args.dev, part, args.half) for part in PARTS]
+    print_results(results)
+    if args.quantulum:
+        for part in PARTS:
+            papers, gold = load(args.dev, part, args.half)
+            reference = quantulum_items(papers)
+            if reference is None:
+                print("quantulum3 is not installed (pip install -e '.[bench]')")
+                break
+            table = scores(gold, reference, match(gold, reference))
+            print(f"quantulum3 on {part.name}: " + ", ".join(f"{k} F1 {table[k][2]:.3f}" for k in (*KINDS, *POOLS)))
+    if args.errors:
+        result = next(r for r in results if r.part == args.errors)
+        _print_errors(f"Misses on {result.part} (gold claims not found)", result.misses)
+        _print_errors(f"False positives on {result.part}", result.false_positives)
+        print(f"\nWrong roles on {result.part} ({len(result.wrong_roles)})")
+        for g, p in sorted(result.wrong_roles, key=lambda pair: (pair[0].paper, pair[0].position)):
+            print(f"  [{g.paper:>3}] {g.kind:<11} {g.value:g} {g.unit!r:<6} gold {g.role:<8} ours {p.role or '-':<8} {g.text!r}")
 
 
 if __name__ == "__main__":

@@ -123,20 +123,30 @@ def papers(
 @app.command()
 def claims(
     kind: Annotated[Optional[str], typer.Option("--kind", help=f"One of: {', '.join(queries.CLAIM_KINDS)}.")] = None,
+    role: Annotated[str, typer.Option("--role", help="Whose numbers: result (default: the papers' own results and "
+                                      "scale facts), baseline (compared systems, 'before' values), context "
+                                      "(background, thresholds), or all.")] = "result",
     metric: Annotated[Optional[str], typer.Option("--metric", help="Metric name contains this (FID, latency, …).")] = None,
     theme: Annotated[Optional[str], typer.Option("--theme", "-t", help="Theme id or text in its label/keywords.")] = None,
-    min_value: Annotated[Optional[float], typer.Option("--min", help="Value at least this.")] = None,
-    max_value: Annotated[Optional[float], typer.Option("--max", help="Value at most this.")] = None,
+    min_value: Annotated[Optional[float], typer.Option("--min", help="At least this. Speedups and reductions compare "
+                         "as factors: --min 10 means 10x or more, a speedup of 80% counts as 1.8x, a cut of 40% as "
+                         "1.67x; other kinds compare their value in its own unit.")] = None,
+    max_value: Annotated[Optional[float], typer.Option("--max", help="At most this, compared as --min.")] = None,
     paper: Annotated[Optional[str], typer.Option("--paper", help="Title contains this text (or a paper_id).")] = None,
-    sort: Annotated[str, typer.Option("--sort", help=f"One of: {', '.join(queries.CLAIM_SORTS)}.")] = "value",
+    sort: Annotated[str, typer.Option("--sort", help=f"One of: {', '.join(queries.CLAIM_SORTS)}. value ranks speedups "
+                                      "and reductions by factor, other kinds within each unit.")] = "value",
     ascending: Annotated[bool, typer.Option("--asc", help="Smallest first (default: largest first).")] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="At most this many rows (0: all).")] = 50,
     fmt: FormatOpt = Format.table,
     processed: ProcessedOpt = Path("data/processed"),
 ) -> None:
-    """List extracted claims, filtered and sorted: "which papers claim the biggest speedups?"."""
-    filters = queries.ClaimFilter(kind=kind, metric=metric, theme=theme, min_value=min_value, max_value=max_value,
-                                  paper=paper, sort=sort, descending=not ascending, limit=limit or None)
+    """List extracted claims, filtered and sorted: "which papers claim the biggest speedups?".
+
+    Example: trends claims --kind speedup --min 10
+    """
+    filters = queries.ClaimFilter(kind=kind, role=role, metric=metric, theme=theme, min_value=min_value,
+                                  max_value=max_value, paper=paper, sort=sort, descending=not ascending,
+                                  limit=limit or None)
     show(lambda: queries.find_claims(processed, filters), fmt)
 
 

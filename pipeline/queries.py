@@ -13,7 +13,16 @@ import pandas as pd
 from pipeline import store
 
 CLAIM_KINDS = ("speedup", "reduction", "score", "improvement", "scale")
-CLAIM_SORTS = {"value": "c.value", "paper": "p.title", "kind": "c.kind", "metric": "c.metric", "theme": "p.theme_id"}
+CLAIM_ROLES = ("result", "baseline", "context", "all")
+FACTOR_SQL = (
+    "case when c.kind in ('speedup', 'reduction') and c.unit = 'x' then c.value "
+    "when c.kind = 'speedup' and c.unit = '%' then 1 + c.value / 100 "
+    "when c.kind = 'reduction' and c.unit = '%' and c.value < 100 then 1 / (1 - c.value / 100) end"
+)
+"""Speedups and reductions as one factor, so that like is compared with like: "34x" stays 34, a speedup
+of 80% is 1.8x, a 40% cut is 1/(1 - 0.4) = 1.67x; a cut in other units ("to 1 step") has none."""
+COMPARED_SQL = f"case when c.kind in ('speedup', 'reduction') then {FACTOR_SQL} else c.value end"
+CLAIM_SORTS = {"value": COMPARED_SQL, "paper": "p.title", "kind": "c.kind", "metric": "c.metric", "theme": "p.theme_id"}
 
 
 def list_themes(processed: Path) -> pd.DataFrame:
@@ -49,6 +58,7 @@ class ClaimFilter:
     """The filters of `trends claims`; None means 'any'."""
 
     kind: str | None = None
+    role: str = "result"
     metric: str | None = None
     theme: str | None = None
     min_value: float | None = None
@@ -64,25 +74,35 @@ def find_claims(processed: Path, filters: ClaimFilter) -> pd.DataFrame:
         raise store.StoreError(f"unknown claim kind {filters.kind!r}; choose from {', '.join(CLAIM_KINDS)}")
     if filters.sort not in CLAIM_SORTS:
         raise store.StoreError(f"cannot sort by {filters.sort!r}; choose from {', '.join(CLAIM_SORTS)}")
+    if filters.role not in CLAIM_ROLES:
+        raise store.StoreError(f"unknown claim role {filters.role!r}; choose from {', '.join(CLAIM_ROLES)}")
     clauses: list[tuple[str, list]] = []
     if filters.kind:
         clauses.append(("c.kind = ?", [filters.kind]))
+    if filters.role == "result":  # the paper's own results, and its scale facts (which have no role)
+        clauses.append(("(c.role = 'result' or c.role is null)", []))
+    elif filters.role != "all":
+        clauses.append(("c.role = ?", [filters.role]))
     if filters.metric:
         clauses.append(("c.metric ilike ?", [f"%{filters.metric}%"]))
     if filters.theme is not None:
         clauses.append(("list_contains(?, p.theme_id)", [resolve_themes(processed, filters.theme)]))
     if filters.min_value is not None:
-        clauses.append(("c.value >= ?", [filters.min_value]))
+        clauses.append((f"({COMPARED_SQL}) >= ?", [filters.min_value]))
     if filters.max_value is not None:
-        clauses.append(("c.value <= ?", [filters.max_value]))
+        clauses.append((f"({COMPARED_SQL}) <= ?", [filters.max_value]))
     if filters.paper:
         clauses.append(("(p.title ilike ? or p.paper_id = ?)", [f"%{filters.paper}%", filters.paper]))
     where = " and ".join(clause for clause, _ in clauses) or "true"
     params = [value for _, values in clauses for value in values]
-    order = f"{CLAIM_SORTS[filters.sort]} {'desc' if filters.descending else 'asc'} nulls last, p.title, c.start"
+    within_unit = "c.unit, " if filters.sort == "value" and filters.kind not in ("speedup", "reduction") else ""
+    if within_unit:  # scores of different units do not rank against each other; factors all do
+        within_unit = f"({FACTOR_SQL}) is null, case when ({FACTOR_SQL}) is null then c.unit end, "
+    order = (f"{within_unit}{CLAIM_SORTS[filters.sort]} {'desc' if filters.descending else 'asc'} nulls last, "
+             "p.title, c.start")
     sql = (
-        "select c.kind, c.value, c.unit, c.range_low, c.metric, c.baseline, c.dataset, p.title, "
-        "t.label as theme, c.text, c.paper_id "
+        f"select c.kind, c.value, c.unit, round({FACTOR_SQL}, 3) as factor, c.range_low, c.metric, c.role, "
+        "c.baseline, c.dataset, p.title, t.label as theme, c.text, c.paper_id "
         "from claims c join papers p using (paper_id) left join themes t on t.theme_id = p.theme_id "
         f"where {where} order by {order}"
     )

@@ -126,7 +126,7 @@ def fingerprint(settings: Settings, sources: list[Path]) -> str:
     """A digest of everything a run's outputs depend on: input bytes, result-changing settings, code."""
     code = Path(__file__).resolve().parent
     digest = hashlib.sha256(repr((settings.model, settings.n_themes, settings.seed)).encode())
-    for path in [*sources, *sorted(code.rglob("*.py")), *sorted(code.rglob("*.j2"))]:
+    for path in [*sources, *sorted(code.rglob("*.py")), *sorted(code.rglob("*.j2")), *sorted(code.rglob("*.toml"))]:
         digest.update(path.name.encode())
         with open(path, "rb") as handle:  # in chunks: an arXiv snapshot is gigabytes
             digest.update(hashlib.file_digest(handle, "sha256").digest())

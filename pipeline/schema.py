@@ -49,13 +49,16 @@ CLAIMS: Columns = {
     "metric": ("string", "normalized metric name (FID, accuracy, latency, FLOPs, ...)"),
     "higher_is_better": ("boolean", "the metric's direction; null if unknown"),
     "value": ("float64", "the number as stated (5x -> 5.0, 45% -> 45.0)"),
-    "unit": ("string", "x | % | pp | '' (bare score) | a physical unit"),
+    "unit": ("string", "x | % | pp | '' (bare score) | k/M/B/T (sizes) | a physical unit (ms, GB, tokens/s)"),
     "range_low": ("float64", "lower end when a range is stated (2-3x -> 2.0)"),
     "baseline": ("string", "what it is compared with, if stated"),
     "dataset": ("string", "the benchmark, if stated"),
+    "role": ("string", "result | baseline | context: whose number it is; null for scale"),
     "text": ("string", "the evidence: exact substring of the abstract"),
     "start": ("Int64", "offset of text in the abstract"),
     "end": ("Int64", "end offset of text in the abstract"),
+    "sentence_start": ("Int64", "offset of the sentence holding the claim in the abstract"),
+    "sentence_end": ("Int64", "end offset of that sentence"),
 }
 
 WARNINGS: Columns = {

@@ -82,7 +82,9 @@ def test_claims_filters(processed):
     assert [r["value"] for r in rows] == sorted((r["value"] for r in rows), reverse=True)
     fid = json.loads(trends("claims", "--metric", "FID", "--sort", "value", "--asc", "--processed", str(processed), "-f", "json").stdout)
     assert fid and all("FID" in r["metric"] for r in fid)
-    assert [r["value"] for r in fid] == sorted(r["value"] for r in fid)
+    units = [r["unit"] for r in fid]  # like with like: values rank within their unit ("" FID, % cuts in FID)
+    assert units == sorted(units, key=units.index)
+    assert all([r["value"] for r in fid if r["unit"] == u] == sorted(r["value"] for r in fid if r["unit"] == u) for u in units)
     ecar = json.loads(trends("claims", "--paper", "E-CAR", "--limit", "0", "--processed", str(processed), "-f", "json").stdout)
     assert {(r["kind"], r["value"]) for r in ecar} >= {("reduction", 10.0), ("speedup", 5.0)}
     limited = json.loads(trends("claims", "--limit", "3", "--processed", str(processed), "-f", "json").stdout)

@@ -25,7 +25,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from pipeline.claim_text import sentences
+from pipeline.claims.text import sentences
 from pipeline.report.maps import dense_centres
 from pipeline.report.style import theme_color
 from pipeline.trends import largest_speedup_per_paper

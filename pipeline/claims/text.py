@@ -12,10 +12,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from pipeline.claim_rules import ABBREVIATIONS
+from pipeline.claims.vocab import ABBREVIATIONS
 
 _REPLACEMENTS: list[tuple[str, str]] = [
-    (r"\s*\\times\b", "x"),                               # $3\times$ -> 3x, 256 \times 256 -> 256x 256
+    (r"\s*\\times(?![a-zA-Z])", "x"),                       # $3\times$ -> 3x, 256 \times 256 -> 256x 256
     (r"\\%", "%"),
     (r"\\(?:sim|approx|simeq)\b\s*", "~"),
     (r"\\(?:leq?|leqslant)\b\s*|\bleq\s?(?=\d)", "≤"),     # also the scraper's "leq 256px"
@@ -23,23 +23,57 @@ _REPLACEMENTS: list[tuple[str, str]] = [
     (r"\\pm\b|(?:(?<=\d)|(?<=\d ))pm(?= ?\d)", "±"),     # also the scraper's "11.0 pm 1.3"
     (r"\\(?:eg|ie)\b", ""),
     (r"\\mu\b\s*|µ", "μ"),                              # $121 \mu$J -> 121 μJ
+    (r"\s*\\(?:rightarrow|to|longrightarrow|Rightarrow|mapsto)\b\s*", " → "),  # 0.224$\rightarrow$0.826
+    (r"\\ell\b", "ℓ"),                                    # \ell_1 -> ℓ1, a norm's name
     (r"(?<=[A-Za-z])_(?=\{?\w)", ""),                      # F_1 -> F1
     (r"\\[,;:! ]", " "),
+    (r"\\[()\[\]]", ""),                                   # inline math \(0.91\), display math \[ \]
     (r"\\[a-zA-Z]+\s?", ""),                               # any other command: \textbf, \mathrm, \bf
-    (r"[${}]", ""),
+    (r"[${}]", ""),                                        # math delimiters (a currency "$" is kept, below)
     (r"\b(?:it|bf|textbf|textit|emph)\s?(?=\d)", ""),    # scraper residue of {\it 3}: "it 3-it 10"
     (r"×", "x"),
     (r"[−‐‑]", "-"),
     (r"[∼≈]", "~"),
+    (r"(?<=\d)~(?=[A-Za-zμ])", " "),                       # LaTeX tie: "1.8~s" -> "1.8 s"
     (r"\u00a0", " "),
 ]
 _CLEAN_RE = re.compile(
     # the look-ahead on first characters lets most positions fail at once (3x faster on long corpora)
-    r"(?=[\\$_{}×−‐‑∼≈\u00a0µ]|\s+\\|\b[iblgtep])(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
+    r"(?=[\\$_{}×−‐‑∼≈~\u00a0µ]|\s+\\|\b[iblgtep])(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
 )
+
+WORD_RE = re.compile(r"[^\s]+")
+CLAUSE_END_RE = re.compile(r"[,;:()]|\b(?:while|whereas|but|and|with)\b")
+
+_FIRST_PERSON_RE = re.compile(
+    r"\b(?:we|our|ours|us|this (?:paper|work|study|article|letter|thesis|report)|here|in this|propos\w*|"
+    r"introduc\w*|present\w*)\b",
+    re.I,
+)
+"""The authors speaking of their own work; the sentences before the first of these are background."""
+_RESULT_WORDS_RE = re.compile(
+    r"\b(?:experiment\w*|results?|evaluat\w*|achiev\w*|outperform\w*|benchmarks?|baselines?|propos\w*)\b", re.I
+)
+"""Words of a sentence that reports results even before the authors say "we"."""
 
 _SENTENCE_END_RE = re.compile(r"[.!?][\"')\]]*(?:\s+|(?<=[a-z]\.)(?=[A-Z][a-z]))")
 _WORD_BEFORE_RE = re.compile(r"([\w.\-]+)$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a cleaned abstract: ``text[lo:hi]``, with the whole text kept for offsets."""
+
+    text: str
+    lo: int
+    hi: int
+    background: bool = False  # before the authors first speak of their own work
+    metric_text: str = ""  # text with acronyms the abstract redefines masked, for metric matching
+
+    def __post_init__(self) -> None:
+        if not self.metric_text:
+            object.__setattr__(self, "metric_text", self.text)
+
 
 
 @dataclass(frozen=True)
@@ -80,7 +114,10 @@ def clean(raw: str) -> CleanText:
     segments: list[tuple[int, int, int, bool]] = []
     length = 0
     last = 0
+    currency = _currency_signs(raw)
     for match in _CLEAN_RE.finditer(raw):
+        if match.start() in currency:
+            continue
         if match.start() > last:
             segments.append((length, last, match.start(), True))
             pieces.append(raw[last:match.start()])
@@ -95,6 +132,19 @@ def clean(raw: str) -> CleanText:
         segments.append((length, last, len(raw), True))
         pieces.append(raw[last:])
     return CleanText("".join(pieces), tuple(segments), tuple(s[0] for s in segments))
+
+
+_DOLLAR_NUMBER_RE = re.compile(r"\$(?=\d[\d,]*(?:\.\d+)?(?:[kKMBT]\b|\s?(?:million|billion|thousand)\b)?(?:[\s,;:)]|\.(?:\s|$)|$))")
+"""A "$" before a plain amount ("$4.27 per invoice", "$1,000", "$2M"); "$10^{64}$" and "$10$" are math."""
+
+
+def _currency_signs(raw: str) -> set[int]:
+    """Offsets of "$" signs that are money ("$4.27 per invoice"), not LaTeX math delimiters: a "$"
+    before a plain amount that closes no math (an even number of "$" before it)."""
+    return {
+        match.start() for match in _DOLLAR_NUMBER_RE.finditer(raw)
+        if raw.count("$", 0, match.start()) % 2 == 0
+    }
 
 
 def _ends_sentence(text: str, dot: int) -> bool:
@@ -123,3 +173,13 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def background(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """Which sentences are background: those before the abstract first speaks of its own work that
+    report no result ("Smart home lighting systems consume 15-20% of residential energy."). Their
+    numbers are context, not results."""
+    if len(spans) < 2:
+        return [False] * len(spans)  # a one-sentence abstract states its own result
+    first = next((i for i, (start, end) in enumerate(spans) if _FIRST_PERSON_RE.search(text, start, end)), len(spans))
+    return [i < first and not _RESULT_WORDS_RE.search(text, start, end) for i, (start, end) in enumerate(spans)]

@@ -1,0 +1,145 @@
+"""Finding numbers (pipeline/claims/numbers.py and text.py): digits, number words, fractions, LaTeX,
+ranges, scientific notation, currency; every real sentence is from the corpora or the dev sets."""
+
+from __future__ import annotations
+
+import pytest
+from claims_helpers import facts, only
+
+from pipeline.claims import claims_in_text
+from pipeline.claims.numbers import quantities, word_value
+from pipeline.claims.text import clean, sentences
+
+ECAR = (
+    "Experimental results demonstrate that ECAR achieves comparable image quality to DiT Peebles & Xie [2023] "
+    "while requiring 10times FLOPs reduction and 5times speedup to generate a 256times256 image."
+)
+
+
+@pytest.mark.parametrize(
+    ("scraped", "latex"),
+    [
+        (ECAR, "while requiring $10\\times$ FLOPs reduction and $5\\times$ speedup to generate a $256\\times256$ "
+               "image."),
+        ("SELP achieves 20.4% improvement in safety rate.", "SELP achieves $20.4\\%$ improvement in safety rate."),
+        ("it can introduce a 7x-9x speedup for the Transformer",
+         "it can introduce a $7\\times$--$9\\times$ speedup for the Transformer"),
+        ("up to 2.38x throughput improvement", "up to \\textbf{2.38$\\times$} throughput improvement"),
+        ("VAR achieves around 20x faster inference speed", "VAR achieves $\\sim$20$\\times$ faster inference speed"),
+        ("CoDe achieves a 1.7x speedup, slashes memory usage by around 50%",
+         "CoDe achieves a $\\mathbf{1.7\\times}$ speedup, slashes memory usage by around $50\\%$"),
+    ],
+)
+def test_latex_and_scraped_forms_agree(scraped, latex):
+    assert facts(latex) <= facts(scraped) and facts(latex)
+    for claim in claims_in_text(latex):
+        assert latex[claim.start:claim.end] == claim.text
+
+
+def test_cleaning_maps_every_offset_back():
+    raw = "We get $3\\times$ speedup and \\textbf{30\\%} less memory, an AUC of \\(0.91\\)."
+    cleaned = clean(raw)
+    assert cleaned.text == "We get 3x speedup and 30% less memory, an AUC of 0.91."
+    start = cleaned.text.index("30%")
+    assert raw[cleaned.raw_start(start):cleaned.raw_end(start + 3)] == "30\\%"
+
+
+def test_inline_math_and_hard_line_wraps():
+    # arXiv 2024 abstracts: inline math \( \), and a newline right before the number
+    assert ("score", 0.91, "") in facts("Our detector reaches an AUC of \\(0.91\\) on the held-out hospital.")
+    wrapped = ("Our results demonstrate a significant improvement in tissue\nsegmentation, achieving a Dice score of "
+               "0.750, surpassing the baseline score of\n0.629.")
+    assert {(c.value, c.role) for c in claims_in_text(wrapped)} == {(0.75, "result"), (0.629, "baseline")}
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [("eight hundred", 800), ("two thousand", 2000), ("twenty-five", 25), ("a dozen", 12), ("one hundred and twenty", 120)],
+)
+def test_number_words_compose(words, value):
+    assert word_value(words) == value
+
+
+def test_number_words_with_units_and_magnitudes():
+    text = ("We scale Deep Voice 3 to dataset sizes unprecedented for TTS, training on more than eight hundred hours "
+            "of audio from over two thousand speakers.")
+    assert facts(text) == {("scale", 800.0, "hours"), ("scale", 2000.0, "")}
+    rate = only("We also describe how to scale inference to ten million queries per day on a single GPU server.",
+                "score")
+    assert (rate.value, rate.unit) == (10.0, "M queries/day")
+    assert ("speedup", 1e7, "x") in facts("our implementation turns out to be about ten million times faster than a "
+                                          "recently proposed, constraint satisfaction based algorithm")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # arXiv: "at one-eighth the parameters" is the fraction as stated (dev2 n=131), not 8x
+        ("a compact 12M-parameter model surpasses a static 96M model by 9.9 dB at one-eighth the parameters.",
+         ("reduction", 0.125, "x")),
+        ("Phi-mini-MoE matches or exceeds the performance of Phi-3-mini while using only two-thirds of the activated "
+         "parameters", ("reduction", 2 / 3, "x")),
+        ("outperforming the previous best method by 2.5% mAP with only 1/3 FLOPs", ("reduction", 1 / 3, "x")),
+        ("NAR achieves comparable quality with merely 0.4 of the training data", ("reduction", 0.4, "x")),
+    ],
+)
+def test_fractions(text, expected):
+    kind, value, unit = expected
+    assert any(c.kind == kind and c.unit == unit and abs(c.value - value) < 1e-9 for c in claims_in_text(text))
+
+
+def test_scientific_notation_powers_and_between():
+    # conference (explanation speed): "between 5 and 7.5×10ˆ4 times faster" is one range
+    claim = only("our method is between 5 and 7.5×10ˆ4 times faster than existing explainers", "speedup")
+    assert (claim.value, claim.range_low) == (75000.0, 5.0)
+    assert ("scale", 1e64, "") in facts("We evaluate on games with $10^{64}$ strategies.")
+
+
+def test_ranges_signed_deltas_and_parentheses():
+    # arXiv (Anny-Fit): signed ranges of gains; a drop in an error keeps a positive value
+    text = ("Anny-Fit consistently improves 2D reprojection accuracy (+13 to 16), relative depth ordering (+6 to 7), "
+            "3D estimation error (-9 to -29) and shape estimation (+25 to +82), producing more coherent scenes.")
+    assert [(c.kind, c.value, c.range_low) for c in claims_in_text(text)] == [
+        ("improvement", 16.0, 13.0), ("improvement", 7.0, 6.0), ("improvement", 29.0, 9.0), ("improvement", 82.0, 25.0),
+    ]
+    near = only("the FCNN predictions and ground truth have a linear correlation coefficient near -0.998", "score")
+    assert near.value == -0.998  # a stated negative value, not a drop
+
+
+def test_range_keeps_both_ends_and_up_to_keeps_the_value():
+    skip = only("SkipDecode can obtain 2x to 5x inference speedups with negligible regression", "speedup")
+    assert (skip.value, skip.range_low, skip.metric) == (5.0, 2.0, "inference speed")
+    residue = only("our method achieves it 3-it 10 times faster inference speed compared to previous sequence "
+                   "modeling methods", "speedup")
+    assert (residue.value, residue.range_low) == (10.0, 3.0)
+    beta = only("the post-processing salience threshold $β$ varies from 0.05 to 0.43 across folds", "score")
+    assert (beta.value, beta.range_low) == (0.43, 0.05)  # "varies from A to B" is a range, not a change
+
+
+def test_currency_is_kept_apart_from_latex_math():
+    raw = ("AI slashes review expenses by 99.97%, reducing invoice processing costs from an average of $4.27\n"
+           "per invoice for human invoice reviewers to mere cents.")
+    cost = [c for c in claims_in_text(raw) if c.unit == "USD"]
+    assert [(c.value, c.role) for c in cost] == [(4.27, "baseline")]
+    assert not any(c.unit == "USD" for c in claims_in_text("datasets ($\\sim$21M samples) and $2$ GPUs"))
+
+
+def test_sentences_do_not_break_on_abbreviations_or_decimals():
+    real = [
+        "For domain adaption, ARRA aligns general-purpose LLMs with specialized models (e.g., BioMedCLIP), achieving "
+        "an 18.6% FID reduction over direct fine-tuning on medical imaging (MIMIC-CXR).",
+        "We identify the growing complexity of latent space as the key factor behind the reconstruction vs. generation "
+        "dilemma.",
+        "As a solution, Vaswani et al. introduced the Transformer.",
+        "Results in Fig. 2 show it.",  # no figure reference in the corpus: this one is made up
+        "DD doesn't need the training data of the original AR model, making it more practical.",
+        "We evaluate DD on state-of-the-art image AR models.",
+    ]
+    text = " ".join(real[:-1]) + real[-1]  # the scraper's "practical.We" has no space
+    assert [text[s:e] for s, e in sentences(text)] == real
+
+
+def test_every_number_is_found_once():
+    text = "Over 2M triples in 10-turn dialogues, from 82.2% to 87.8%, twice as fast, half the memory."
+    found = [text[q.start:q.end] for q in quantities(text, 0, len(text))]
+    assert found == ["2M", "10", "82.2%", "87.8%", "twice", "half"]
