@@ -52,6 +52,7 @@ class EmbeddingCache:
         self._vectors: dict[str, np.ndarray] | None = None
         self._pending: dict[str, np.ndarray] = {}
         self._loaded: set[str] = set()
+        self._refused = False  # the disk refused a flush: warned once
         self.dimension: int | None = None
 
     def get_many(self, hashes: list[str]) -> dict[str, np.ndarray]:
@@ -95,8 +96,10 @@ class EmbeddingCache:
             else:
                 self._loaded.add(_write_shard(self.folder, shards, self._pending))
         except OSError as error:
-            self.warn(f"cannot write the embedding cache in {self.folder} ({describe(error)}); "
-                      f"{len(self._pending)} new vectors are kept for this run only")
+            if not self._refused:
+                self.warn(f"cannot write the embedding cache in {self.folder} ({describe(error)}); new vectors "
+                          "are kept for this run only (retried at each flush)")
+            self._refused = True
             return False
         self._pending = {}
         return True
@@ -129,6 +132,8 @@ class EmbeddingCache:
             with np.load(path, allow_pickle=False) as data:
                 keys, matrix = data["keys"], data["vectors"]
             problem = _shard_problem(keys, matrix)
+        except FileNotFoundError:  # another run compacted the folder meanwhile; its merged shard has these
+            return {}
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
             problem = str(error) or type(error).__name__
         if problem:

@@ -31,7 +31,7 @@ from email.utils import parsedate_to_datetime
 
 import pandas as pd
 
-from pipeline import schema
+from pipeline import errors, schema
 from pipeline.errors import UserError
 from pipeline.safety import safe_href
 
@@ -153,7 +153,7 @@ _BINARY_KINDS = {b"PK\x03\x04": "a ZIP archive (an .xlsx or .docx?)", b"%PDF": "
                  b"\x1f\x8b": "gzip-compressed (decompress it first)", b"\xff\xd8\xff": "a JPEG image"}
 _UTF16_32_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
                   (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-# A NUL this early means a binary file; later, a stray NUL is one damaged line, not a lost file.
+# How much of a file decides whether it is binary (see _refuse_binary).
 BINARY_SNIFF_BYTES = 4096
 
 
@@ -161,9 +161,9 @@ def decode_lines(source: str, raw_lines: Iterable[bytes], reading: Reading) -> I
     """Yield (1-based line number, text) pairs, tolerating a bad line instead of losing the file.
 
     UTF-8 is expected; a UTF-16/32 file (with its byte-order mark) is decoded as such. A line that
-    is not UTF-8 is decoded as cp1252 (the usual culprit) and reported. NUL bytes at the start mean
-    the file is binary, which no reader can use, so they stop the file; later ones are dropped from
-    their line and reported. A lone CR ends a line too (old Mac files).
+    is not UTF-8 is decoded as cp1252 (the usual culprit) and reported. A binary file (a known
+    magic number, NUL bytes throughout its start) is refused whole; a stray NUL byte is dropped
+    from its line and reported. A lone CR ends a line too (old Mac files).
     """
     raw_lines = iter(raw_lines)
     first = next(raw_lines, b"")
@@ -171,16 +171,15 @@ def decode_lines(source: str, raw_lines: Iterable[bytes], reading: Reading) -> I
         if first.startswith(bom):
             raw_lines, first = _recoded_utf8(itertools.chain([first], raw_lines), encoding, source, reading), None
             break
-    number, seen, head = 0, 0, first or b""
-    for raw in itertools.chain([first] if first is not None else [], raw_lines):
+    head = [first] if first is not None else []
+    while sum(map(len, head)) < BINARY_SNIFF_BYTES and (raw := next(raw_lines, None)) is not None:
+        head.append(raw)
+    _refuse_binary(source, head)
+    number = 0
+    for raw in itertools.chain(head, raw_lines):
         if b"\x00" in raw:
-            if seen + raw.index(b"\x00") < BINARY_SNIFF_BYTES:
-                kind = next((name for magic, name in _BINARY_KINDS.items() if head.startswith(magic)), None)
-                raise InputError(f"{source}: line {number + 1}: binary data (NUL bytes); "
-                                 f"{kind or 'not a text file'}")
             raw = raw.replace(b"\x00", b"")
             reading.warn(source, number + 1, "NUL bytes removed from the line")
-        seen += len(raw)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -191,6 +190,20 @@ def decode_lines(source: str, raw_lines: Iterable[bytes], reading: Reading) -> I
         for part in text.rstrip("\r\n").split("\r"):
             number += 1
             yield number, part
+
+
+def _refuse_binary(source: str, head: list[bytes]) -> None:
+    """Stop at a binary file: a known magic number, or NUL bytes throughout its first kilobytes.
+
+    One NUL in a text file is a damaged line (dropped from it with a warning), not a binary file.
+    """
+    sniff = b"".join(head)[:BINARY_SNIFF_BYTES]
+    kind = next((name for magic, name in _BINARY_KINDS.items() if sniff.startswith(magic)), None)
+    nuls = sniff.count(b"\x00")
+    if kind or nuls >= 8 or nuls * 10 > len(sniff):
+        line = next((number for number, raw in enumerate(head, start=1) if b"\x00" in raw), 1)
+        raise InputError(f"{source}: line {line}: binary data{' (NUL bytes)' if nuls else ''}; "
+                         f"{kind or 'not a text file'}")
 
 
 def _recoded_utf8(raw: Iterator[bytes], encoding: str, source: str, reading: Reading) -> Iterator[bytes]:
@@ -295,16 +308,16 @@ def read_csv(source: str, raw_lines: Iterable[bytes]) -> Reading:
         return reading
     delimiter = _delimiter(first[1])
     lines.push_back([first])
-    _, header, problem = _next_csv_record(lines, delimiter)
+    _, header, problem = _next_csv_record(lines, delimiter, width=None)
     if problem:
         raise InputError(f"{source}: line {first[0]}: the header row is not valid CSV ({problem})")
     columns = [name.strip().lower() for name in header]
     _require_columns(source, columns)
-    while (record := _next_csv_record(lines, delimiter)) is not None:
+    while (record := _next_csv_record(lines, delimiter, width=len(columns))) is not None:
         line, row, problem = record
         if problem:
             reading.warn(source, line, f"not valid CSV ({problem}); skipped, reading on from the next line")
-        elif len(row) > len(columns) and any(cell.strip() for cell in row[len(columns):]):
+        elif len(_without_empty_tail(row)) > len(columns):
             reading.warn(source, line, f"{len(row)} fields but the header has {len(columns)} (an unquoted "
                                        "delimiter?); skipped")
         else:
@@ -335,8 +348,13 @@ class _RecordTooLong(Exception):
     pass
 
 
-def _next_csv_record(lines: _Lines, delimiter: str) -> tuple[int, list[str], str | None] | None:
-    """The next non-blank record as (start line, fields, problem), or None at the end of the file."""
+def _next_csv_record(lines: _Lines, delimiter: str, width: int | None) -> tuple[int, list[str], str | None] | None:
+    """The next non-blank record as (start line, fields, problem), or None at the end of the file.
+
+    A record over several lines with another number of fields than `width` is a quote that
+    swallowed the lines after it (writers that quote line breaks write every field), so it is a
+    problem like a quote that never closes.
+    """
     while True:
         consumed: list[tuple[int, str]] = []
 
@@ -356,8 +374,20 @@ def _next_csv_record(lines: _Lines, delimiter: str) -> tuple[int, list[str], str
             return consumed[0][0], [], problem
         if row is None:
             return None
+        if row and width is not None and len(consumed) > 1 and not len(row) >= width >= len(_without_empty_tail(row)):
+            lines.push_back(consumed[1:])
+            return consumed[0][0], [], (f"a quoted field runs over {len(consumed)} lines and leaves {len(row)} "
+                                        f"fields, not {width}: an unbalanced quote?")
         if row:
             return consumed[0][0], row, None
+
+
+def _without_empty_tail(row: list[str]) -> list[str]:
+    """A row without trailing empty fields ("a,b,,"): a spreadsheet's padding, not data."""
+    end = len(row)
+    while end and not row[end - 1].strip():
+        end -= 1
+    return row[:end]
 
 
 def _csv_problem(message: str) -> str:
@@ -400,7 +430,7 @@ def read_jsonl(source: str, raw_lines: Iterable[bytes]) -> Reading:
             reading.warn(source, number, "JSON nested too deeply to read, skipped")
             continue
         except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-            reading.warn(source, number, f"not readable JSON ({_first_line(exc)}), skipped")
+            reading.warn(source, number, f"not readable JSON ({errors.first_line(exc)}), skipped")
             continue
         if not isinstance(record, dict):
             reading.warn(source, number, f"a JSON {type(record).__name__}, not an object, skipped")
@@ -545,10 +575,6 @@ def parse_date(text: str) -> tuple[datetime | None, str | None]:
     if not EARLIEST_YEAR <= parsed.year <= datetime.now().year + 1:
         return None, f"date {text!r} is out of range ({EARLIEST_YEAR}–{datetime.now().year + 1}); left empty"
     return parsed, None
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 # --------------------------------------------------------------------------- tables

@@ -9,6 +9,7 @@ two machines it may not exclude, which the message for a lock held elsewhere can
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -24,23 +25,33 @@ from pipeline.errors import UserError
 LOCK_NAME = ".trends.lock"
 
 
-class LockedError(UserError, RuntimeError):
-    """Another run holds the folder; the message says who and since when."""
+class LockError(UserError, RuntimeError):
+    """The folder cannot be locked: another run holds it (the message says who), or no lock file can be made."""
 
 
 @contextmanager
-def folder_lock(folder: Path) -> Iterator[Path]:
-    """Hold the folder's lock for the duration, or raise LockedError at once (never wait)."""
+def folder_lock(folder: Path) -> Iterator[Path | None]:
+    """Hold the folder's lock for the duration, or raise LockError at once (never wait).
+
+    A folder nobody may write (a read-only database read by `trends report`) needs no lock
+    against writers, so it is read without one.
+    """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            yield None
+            return
+        raise LockError(f"cannot lock {folder}: {error.strerror or error}") from error
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise LockedError(f"{folder} is in use by another run ({_describe(path)}); "
-                              "wait for it to finish or stop it") from None
+            raise LockError(f"{folder} is in use by another run ({_describe(path)}); "
+                            "wait for it to finish or stop it") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(_holder()).encode("utf-8"), 0)
         yield path

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.errors import UserError
+from pipeline.errors import Interrupted, UserError
 
 JOURNAL_NAME = ".trends-journal.json"
 _TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp(\.wal)?$")
@@ -59,6 +59,9 @@ class StagedOutputs:
         final = Path(final).resolve()
         try:
             final.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as error:  # some part of the path is a file
+            blocker = next((p for p in [final.parent, *final.parent.parents] if p.exists() and not p.is_dir()), final.parent)
+            raise OutputError(f"cannot write {final}: {blocker} is a file, not a folder") from error
         except OSError as error:
             raise OutputError(f"cannot create folder {final.parent}: {describe(error)}") from error
         if final.is_dir():
@@ -94,8 +97,11 @@ class StagedOutputs:
             _write_synced(self.journal_path, json.dumps(journal, indent=1).encode("utf-8"))
         except OSError as error:
             raise OutputError(f"cannot write {self.journal_path}: {describe(error)}") from error
-        with _signals_held():
-            _apply(self.journal_path, journal)
+        try:
+            with _signals_held():
+                _apply(self.journal_path, journal)
+        except KeyboardInterrupt:  # held back during the switch, delivered once it was complete
+            raise Interrupted("the new outputs had just been switched in, whole, when Ctrl-C arrived") from None
 
     def discard(self) -> None:
         """Remove every staged file (and DuckDB's write-ahead log beside it)."""

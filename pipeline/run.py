@@ -24,14 +24,11 @@ from rich.progress import Progress as RichProgress
 from pipeline import embed, ingest, lock, outputs, schema, store, theme_updates
 from pipeline.claims import extract_claims
 from pipeline.embed_cache import EmbeddingCache
+from pipeline.errors import Interrupted
 from pipeline.settings import Settings, check_report, check_run
 
 # Vectors are flushed to the cache every this many texts, and whatever is finished when Ctrl-C comes.
 ENCODE_CHUNK = 1024
-
-
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C, with what was kept in words for the user (the CLI prints it)."""
 
 
 @dataclass
@@ -90,8 +87,12 @@ def collect_sources(inputs: tuple[Path, ...]) -> list[Path]:
         if not path.exists():
             raise ingest.InputError(f"input not found: {path}")
         if path.is_dir():
+            try:
+                entries = list(path.iterdir())
+            except OSError as error:
+                raise ingest.InputError(f"cannot read folder {path}: {outputs.describe(error)}") from error
             sources += sorted(
-                p for p in path.iterdir()
+                p for p in entries
                 if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ingest.SUPPORTED_SUFFIXES
             )
         else:
@@ -133,16 +134,20 @@ def read_sources(paths: list[Path]) -> list[ingest.Reading]:
 def ingest_inputs(sources: list[Path], processed_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     """Read every source into tables; an unreadable file is skipped unless that would lose stored papers.
 
-    Skipping is safe for a file the stored outputs never had; for one they have, going on would drop
-    its papers from the database and the report, so the run stops instead and changes nothing.
+    Skipping is safe for a file the stored outputs never had; for one they have (a file overwritten,
+    truncated or emptied since), going on would drop its papers from the database and the report,
+    so the run stops instead and changes nothing.
     """
     readings = read_sources(sources)
     unreadable = {reading.warnings[0][0]: reading.warnings[0][2] for reading in readings if reading.unreadable}
-    if unreadable and processed_dir is not None:
-        stored = [name for name in unreadable if name in stored_sources(processed_dir)]
+    empty = {name: reading for name, reading in zip(source_names(sources), readings) if not reading.records}
+    if empty and processed_dir is not None:
+        stored = [name for name in empty if name in stored_sources(processed_dir)]
         if stored:
-            raise ingest.InputError(f"{stored[0]}: {unreadable[stored[0]].removeprefix('file skipped: ')}; its papers "
-                                    "are in the stored outputs, so nothing was changed (fix the file or leave it out)")
+            why = unreadable.get(stored[0], "").removeprefix("file skipped: ") or (
+                f"no paper can be read from it now ({len(empty[stored[0]].warnings)} warnings)")
+            raise ingest.InputError(f"{stored[0]}: {why}; its papers are in the stored outputs, so nothing was "
+                                    "changed (fix the file, or leave it out of the inputs to drop its papers)")
     tables = ingest.build_tables(readings)
     if tables["papers"].empty:
         problems = "; ".join(f"{name}: {why}" for name, why in unreadable.items())
@@ -167,8 +172,11 @@ def fingerprint(settings: Settings, sources: list[Path]) -> str:
     digest = hashlib.sha256(repr((settings.model, settings.n_themes, settings.seed)).encode())
     for path in [*sources, *sorted(code.rglob("*.py")), *sorted(code.rglob("*.j2"))]:
         digest.update(path.name.encode())
-        with open(path, "rb") as handle:  # in chunks: an arXiv snapshot is gigabytes
-            digest.update(hashlib.file_digest(handle, "sha256").digest())
+        try:
+            with open(path, "rb") as handle:  # in chunks: an arXiv snapshot is gigabytes
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
+        except OSError as error:  # unreadable: ingest reports it; a changed reason is a changed input
+            digest.update(str(error.errno).encode())
     return digest.hexdigest()
 
 
@@ -206,7 +214,7 @@ def embed_papers(texts: list[str], settings: Settings, progress: Progress) -> np
             status["note"] = settings.model
         # longest first, so each batch pads little; encoded batch by batch, so Ctrl-C loses no finished batch
         keys = sorted(todo, key=lambda key: -len(todo[key]))
-        done = flushed = 0
+        done = tried = flushed = 0  # encoded, offered to the cache, and on disk
         with progress.stage("encode", spinner=False) as status, progress.bar("encode", len(keys)) as advance:
             try:
                 for start in range(0, len(keys), settings.batch_size):
@@ -215,14 +223,14 @@ def embed_papers(texts: list[str], settings: Settings, progress: Progress) -> np
                     cache.put_many(dict(zip(batch, vectors)))
                     done += len(batch)
                     advance(done)
-                    if done - flushed >= ENCODE_CHUNK:
-                        cache.flush()
-                        flushed = done
+                    if done - tried >= ENCODE_CHUNK:
+                        tried = done
+                        flushed = done if cache.flush() else flushed
             except KeyboardInterrupt:
-                cache.flush()
-                raise Interrupted(f"{len(hashes) - len(todo) + done} of {len(hashes)} embeddings are cached "
-                                  f"({done} encoded before the interrupt); the stored outputs are unchanged, and "
-                                  "running again encodes only the rest") from None
+                kept = done if cache.flush() else flushed
+                raise Interrupted(f"{len(hashes) - len(todo) + kept} of {len(hashes)} embeddings are cached "
+                                  f"({kept} encoded in this run before the interrupt); the stored outputs are "
+                                  "unchanged, and running again encodes only the rest") from None
             cache.flush()
             status["note"] = f"{len(keys)} texts on {settings.device}"
         found = cache.get_many(hashes)
@@ -352,6 +360,8 @@ def regenerate_report(settings: Settings, progress: Progress | None = None) -> P
     """Rebuild reports/ from the stored tables alone: no model, no clustering."""
     progress = progress or Progress()
     check_report(settings)
+    if not store.database_path(settings.processed_dir).exists():  # before the lock creates the folder
+        raise store.StoreError(f"no database at {store.database_path(settings.processed_dir)}; run `trends run` first")
     with lock.folders_lock([settings.processed_dir, settings.reports_dir]):
         prepare_output_folders([settings.processed_dir, settings.reports_dir], progress)
         with progress.stage("report") as status:

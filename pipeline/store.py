@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipeline import schema
-from pipeline.errors import UserError
+from pipeline.errors import UserError, first_line
 from pipeline.outputs import OutputError, StagedOutputs, describe, staged_outputs
 
 DATABASE_NAME = "trends.duckdb"
@@ -62,7 +62,7 @@ def stage_tables(tables: dict[str, pd.DataFrame], processed_dir: Path, outputs: 
         finally:
             con.close()
     except duckdb.Error as error:
-        raise OutputError(f"cannot write {final_db}: {_first_line(error)}") from error
+        raise OutputError(f"cannot write {final_db}: {first_line(error)}") from error
     except OSError as error:
         raise OutputError(f"cannot write {final_db}: {describe(error)}") from error
     counts = {name: len(frame) for name, frame in frames.items()}
@@ -89,7 +89,7 @@ def _verify(temp_db: Path, final_db: Path, counts: dict[str, int], parquets: dic
                 if found != expected:
                     raise OutputError(f"cannot write {final}: {found} rows, not {expected}")
     except duckdb.Error as error:
-        raise OutputError(f"cannot write {final_db}: the written file does not read back ({_first_line(error)})") from error
+        raise OutputError(f"cannot write {final_db}: the written file does not read back ({first_line(error)})") from error
 
 
 def _sql_text(path: Path) -> str:
@@ -107,7 +107,8 @@ def connect_read_only(processed_dir: Path) -> Iterator[duckdb.DuckDBPyConnection
         # and extensions; the locked configuration keeps a query from turning either back on
         con = duckdb.connect(str(path), read_only=True, config=READ_ONLY_CONFIG)
     except duckdb.Error as exc:
-        raise StoreError(f"cannot open {path}: {_first_line(exc)}") from exc
+        raise StoreError(f"cannot open {path}: {first_line(exc)} (if the file is damaged, "
+                         "`trends run --force` rebuilds it from the inputs)") from exc
     try:
         yield con
     finally:
@@ -120,7 +121,7 @@ def query(processed_dir: Path, sql: str, params: list | None = None) -> pd.DataF
         try:
             return con.execute(sql, params or []).df()
         except duckdb.Error as exc:
-            raise StoreError(f"query failed: {_first_line(exc)}") from exc
+            raise StoreError(f"query failed: {first_line(exc)}") from exc
 
 
 @contextmanager
@@ -134,7 +135,7 @@ def stream_query(processed_dir: Path, sql: str, batch_rows: int = STREAM_BATCH_R
         try:
             statements = con.extract_statements(sql)
         except duckdb.Error as exc:
-            raise StoreError(f"query failed: {_first_line(exc)}") from exc
+            raise StoreError(f"query failed: {first_line(exc)}") from exc
         if len(statements) != 1:
             raise StoreError("no SQL statement given" if not statements else
                              f"one SQL statement at a time; got {len(statements)} separated by ';'")
@@ -145,7 +146,7 @@ def stream_query(processed_dir: Path, sql: str, batch_rows: int = STREAM_BATCH_R
                 return
             reader = relation.to_arrow_reader(batch_rows)
         except duckdb.Error as exc:
-            raise StoreError(f"query failed: {_first_line(exc)}") from exc
+            raise StoreError(f"query failed: {first_line(exc)}") from exc
         yield list(reader.schema.names), _batches(reader)
 
 
@@ -154,7 +155,7 @@ def _batches(reader) -> Iterator[pd.DataFrame]:
         for batch in reader:
             yield batch.to_pandas()
     except duckdb.Error as exc:
-        raise StoreError(f"query failed: {_first_line(exc)}") from exc
+        raise StoreError(f"query failed: {first_line(exc)}") from exc
 
 
 def read_tables(processed_dir: Path, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
@@ -169,9 +170,5 @@ def read_tables(processed_dir: Path, names: list[str] | None = None) -> dict[str
                 for name in names
             }
         except duckdb.Error as exc:
-            raise StoreError(f"cannot read {database_path(processed_dir)}: {_first_line(exc)} "
+            raise StoreError(f"cannot read {database_path(processed_dir)}: {first_line(exc)} "
                              "(the file is damaged; `trends run --force` rebuilds it from the inputs)") from exc
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -477,3 +477,11 @@ def test_folder_reads_supported_files_in_order(tmp_path, raw_pages):
 def test_reader_on_bytes_io():
     reading = ingest.read_csv("mem.csv", io.BytesIO(b"title,abstract\nT,A.\n"))
     assert [(r.title, r.abstract, r.line) for r in reading.records] == [("T", "A.", 2)]
+
+
+def test_a_source_that_cannot_be_opened_is_skipped_with_the_cause(tmp_path, raw_pages):
+    folder_named_like_a_page = tmp_path / "page.txt"
+    folder_named_like_a_page.mkdir()
+    bad, good = read_sources([folder_named_like_a_page, raw_pages[0]])
+    assert bad.unreadable and bad.warnings == [("page.txt", None, "file skipped: cannot read it (Is a directory)")]
+    assert len(good.records) == 79
