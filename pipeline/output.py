@@ -85,7 +85,7 @@ def _print_table(columns: list[str], batches: Iterable[Batch], console: Console,
     table = rich_table(frame, max_width)
     if total > len(frame):
         table.caption = (f"the first {len(frame):,} rows" + ("" if asked else f" of {total:,}") +
-                         "; --limit N shows more, --format csv (or jsonl) all of them")
+                         "; more with --limit N, all with -f csv")
     console.print(table)
     return total
 
