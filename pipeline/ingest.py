@@ -115,12 +115,13 @@ def normalize_title(title: str) -> str:
     Letters, marks and digits of every script are kept (NFKC, case-folded), so Chinese, Russian or
     Arabic titles stay distinct; everything else separates words, invisible format characters (soft
     hyphens, zero-width spaces) vanish, and accents on Latin letters are dropped, because sources
-    disagree on them ("Nyström" / "Nystrom"). ASCII titles take the original fast path, which gives
-    the same result, so their ids are those of earlier runs.
+    disagree on them ("Nyström" / "Nystrom"). A title without letters or digits ("∑∞", "???") is
+    compared as written, not as the empty string. ASCII titles take the original fast path, which
+    gives the same result, so their ids are those of earlier runs.
     """
-    if title.isascii():
-        return " ".join(_ASCII_SEPARATORS.sub(" ", title.lower()).split())
     folded = unicodedata.normalize("NFKC", title).casefold()
+    if title.isascii():
+        return " ".join(_ASCII_SEPARATORS.sub(" ", title.lower()).split()) or " ".join(folded.split())
     kept: list[str] = []
     after_latin = False
     for char in unicodedata.normalize("NFD", folded):
@@ -134,7 +135,6 @@ def normalize_title(title: str) -> str:
         elif kind != "Cf":
             kept.append(" ")
     words = unicodedata.normalize("NFC", "".join(kept)).split()
-    # a title of symbols only ("∑∞") is compared as written, not as the empty string
     return " ".join(words) or " ".join(folded.split())
 
 

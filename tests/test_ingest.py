@@ -70,7 +70,7 @@ def test_ascii_titles_keep_the_ids_stored_databases_use():
     ["למידה עמוקה לפילוח תמונות", "תרגום מכונה עצבי"],
     ["深層学習による画像認識", "강화 학습을 이용한 로봇 제어", "गहन शिक्षण द्वारा छवि विभाजन", "Αυτόματη μετάφραση"],
     ["α-Diffusion: Sampling", "β-Diffusion: Sampling", "Diffusion: Sampling"],
-    ["∑∞", "∫∂", "🚀🚀"],  # no letters at all: compared as written, not all as ""
+    ["∑∞", "∫∂", "🚀🚀", "???", "!!!"],  # no letters at all: compared as written, not all as ""
 ])
 def test_titles_in_every_script_get_distinct_ids(titles):
     assert len({ingest.paper_id(title) for title in titles}) == len(titles)
