@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,8 +14,8 @@ from rich.console import Console
 
 from pipeline import queries, store
 from pipeline.embed import ModelError
-from pipeline.ingest import InputError
-from pipeline.output import Format, emit
+from pipeline.errors import UserError
+from pipeline.output import Format, emit, emit_batches
 from pipeline.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
@@ -28,7 +32,7 @@ LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="A
 
 
 # Errors that are the user's to fix: printed as one line, never as a traceback.
-USER_ERRORS = (InputError, SettingsError, store.StoreError, ModelError)
+USER_ERRORS = (UserError, ModelError)
 
 
 def fail(exc: Exception) -> None:
@@ -67,14 +71,8 @@ def run(
         batch_size=batch_size, processed_dir=processed, reports_dir=reports, cache_dir=cache,
         recluster=recluster or None, force=force or None,
     )
-    try:
+    with user_errors():
         run_pipeline(settings)
-    except USER_ERRORS as exc:
-        fail(exc)
-    except KeyboardInterrupt:
-        err.print("[yellow]interrupted:[/] the stored outputs are unchanged; embeddings computed so far are cached, "
-                  "so running again resumes from there")
-        raise typer.Exit(130)
 
 
 @app.command()
@@ -87,20 +85,26 @@ def report(
     from pipeline.run import regenerate_report
 
     settings = settings_from(config, processed_dir=processed, reports_dir=reports)
-    try:
+    with user_errors():
         regenerate_report(settings)
-    except store.StoreError as exc:
-        fail(exc)
 
 
 @app.command()
 def query(
     sql: Annotated[str, typer.Argument(help="One SQL statement; the database is opened read-only.")],
     fmt: FormatOpt = Format.table,
+    limit: LimitOpt = None,
     processed: ProcessedOpt = Path("data/processed"),
 ) -> None:
-    """Query the stored tables with SQL (tables: papers, appearances, themes, claims, warnings, run_info)."""
-    show(lambda: store.query(processed, sql), fmt)
+    """Query the stored tables with SQL (tables: papers, appearances, themes, claims, warnings, run_info).
+
+    Rows stream as they are read, so csv and jsonl handle any number of them; the table shows the
+    first 100 unless --limit says otherwise.
+
+    Example: trends query "select title, n_appearances from papers order by 2 desc" --format csv
+    """
+    with user_errors(), store.stream_query(processed, sql) as (columns, batches):
+        emit_batches(columns, batches, fmt, limit=limit)
 
 
 @app.command()
@@ -117,7 +121,7 @@ def papers(
     processed: ProcessedOpt = Path("data/processed"),
 ) -> None:
     """List the papers of a theme."""
-    show(lambda: queries.theme_papers(processed, theme, limit), fmt)
+    show(lambda: queries.theme_papers(processed, theme, limit), fmt, limit)
 
 
 @app.command()
@@ -150,10 +154,22 @@ def claims(
     show(lambda: queries.find_claims(processed, filters), fmt)
 
 
-def show(make_frame, fmt: Format) -> None:
+def show(make_frame, fmt: Format, limit: int | None = None) -> None:
     """Print a query's result, or its error as one line."""
+    with user_errors():
+        emit(make_frame(), fmt, limit=limit)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """The user's errors as one line and exit 1; Ctrl-C as what was kept and exit 130; a closed pipe quietly."""
     try:
-        frame = make_frame()
-    except store.StoreError as exc:
+        yield
+    except USER_ERRORS as exc:
         fail(exc)
-    emit(frame, fmt)
+    except KeyboardInterrupt as exc:
+        err.print(f"[yellow]interrupted:[/] {str(exc) or 'the stored outputs are unchanged'}", highlight=False, soft_wrap=True)
+        raise typer.Exit(130)
+    except BrokenPipeError:  # `trends query ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(0)

@@ -21,12 +21,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 
-from pipeline import embed, ingest, schema, store, theme_updates
+from pipeline import embed, ingest, lock, outputs, schema, store, theme_updates
 from pipeline.claims import extract_claims
 from pipeline.embed_cache import EmbeddingCache
-from pipeline.settings import Settings
+from pipeline.errors import Interrupted
+from pipeline.settings import Settings, check_report, check_run
 
-# Vectors are flushed to the cache after each chunk: the most an interrupted run loses.
+# Vectors are flushed to the cache every this many texts, and whatever is finished when Ctrl-C comes.
 ENCODE_CHUNK = 1024
 
 
@@ -36,6 +37,10 @@ class Progress:
 
     console: Console = field(default_factory=lambda: Console(stderr=True))
     timings: dict[str, float] = field(default_factory=dict)
+    current: str | None = None  # the stage running now, for the message when Ctrl-C stops it
+
+    def warn(self, message: str) -> None:
+        self.console.print(f"[yellow]warning[/] {message}", highlight=False, soft_wrap=True)
 
     @contextmanager
     def stage(self, name: str, spinner: bool = True) -> Iterator[dict]:
@@ -45,6 +50,7 @@ class Progress:
         """
         started = time.perf_counter()
         status: dict = {}
+        self.current = name
         if spinner:
             with self.console.status(f"[bold]{name}[/]…"):
                 yield status
@@ -81,8 +87,12 @@ def collect_sources(inputs: tuple[Path, ...]) -> list[Path]:
         if not path.exists():
             raise ingest.InputError(f"input not found: {path}")
         if path.is_dir():
+            try:
+                entries = list(path.iterdir())
+            except OSError as error:
+                raise ingest.InputError(f"cannot read folder {path}: {outputs.describe(error)}") from error
             sources += sorted(
-                p for p in path.iterdir()
+                p for p in entries
                 if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in ingest.SUPPORTED_SUFFIXES
             )
         else:
@@ -101,22 +111,56 @@ def source_names(paths: list[Path]) -> list[str]:
 
 
 def read_sources(paths: list[Path]) -> list[ingest.Reading]:
-    """Open each source and hand its byte lines to the reader its extension and content call for."""
+    """Open each source and hand its byte lines to the reader its extension and content call for.
+
+    A file that cannot be read at all (binary, no `abstract` column, no permission) becomes one
+    file-level warning naming it, and the other files are read on.
+    """
     readings = []
     for path, name in zip(paths, source_names(paths)):
-        with open(path, "rb") as handle:
-            first_line = handle.readline()
-            reader = ingest.reader_for(name, first_line)
-            handle.seek(0)
-            readings.append(reader(name, handle))
+        try:
+            with open(path, "rb") as handle:
+                first_line = handle.readline()
+                reader = ingest.reader_for(name, first_line)
+                handle.seek(0)
+                readings.append(reader(name, handle))
+        except ingest.InputError as problem:
+            readings.append(ingest.Reading.of_unreadable(name, str(problem)))
+        except OSError as error:
+            readings.append(ingest.Reading.of_unreadable(name, f"cannot read it ({outputs.describe(error)})"))
     return readings
 
 
-def ingest_inputs(sources: list[Path]) -> dict[str, pd.DataFrame]:
-    tables = ingest.build_tables(read_sources(sources))
+def ingest_inputs(sources: list[Path], processed_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Read every source into tables; an unreadable file is skipped unless that would lose stored papers.
+
+    Skipping is safe for a file the stored outputs never had; for one they have (a file overwritten,
+    truncated or emptied since), going on would drop its papers from the database and the report,
+    so the run stops instead and changes nothing.
+    """
+    readings = read_sources(sources)
+    unreadable = {reading.warnings[0][0]: reading.warnings[0][2] for reading in readings if reading.unreadable}
+    empty = {name: reading for name, reading in zip(source_names(sources), readings) if not reading.records}
+    if empty and processed_dir is not None:
+        stored = [name for name in empty if name in stored_sources(processed_dir)]
+        if stored:
+            why = unreadable.get(stored[0], "").removeprefix("file skipped: ") or (
+                f"no paper can be read from it now ({len(empty[stored[0]].warnings)} warnings)")
+            raise ingest.InputError(f"{stored[0]}: {why}; its papers are in the stored outputs, so nothing was "
+                                    "changed (fix the file, or leave it out of the inputs to drop its papers)")
+    tables = ingest.build_tables(readings)
     if tables["papers"].empty:
-        raise ingest.InputError(f"no papers found in {', '.join(map(str, sources))}")
+        problems = "; ".join(f"{name}: {why}" for name, why in unreadable.items())
+        raise ingest.InputError(f"no papers found in {', '.join(map(str, sources))}" + (f" ({problems})" if problems else ""))
     return tables
+
+
+def stored_sources(processed_dir: Path) -> set[str]:
+    """The sources the stored database has papers from (none when there is no readable database)."""
+    try:
+        return set(store.query(processed_dir, "select distinct source from appearances")["source"])
+    except store.StoreError:
+        return set()
 
 
 # --------------------------------------------------------------------------- up to date?
@@ -128,8 +172,11 @@ def fingerprint(settings: Settings, sources: list[Path]) -> str:
     digest = hashlib.sha256(repr((settings.model, settings.n_themes, settings.seed)).encode())
     for path in [*sources, *sorted(code.rglob("*.py")), *sorted(code.rglob("*.j2")), *sorted(code.rglob("*.toml"))]:
         digest.update(path.name.encode())
-        with open(path, "rb") as handle:  # in chunks: an arXiv snapshot is gigabytes
-            digest.update(hashlib.file_digest(handle, "sha256").digest())
+        try:
+            with open(path, "rb") as handle:  # in chunks: an arXiv snapshot is gigabytes
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
+        except OSError as error:  # unreadable: ingest reports it; a changed reason is a changed input
+            digest.update(str(error.errno).encode())
     return digest.hexdigest()
 
 
@@ -157,7 +204,7 @@ def embed_papers(texts: list[str], settings: Settings, progress: Progress) -> np
     """
     with progress.stage("cache") as status:
         hashes = [embed.text_hash(text) for text in texts]
-        cache = EmbeddingCache(settings.cache_dir / "embeddings", model_key=settings.model)
+        cache = EmbeddingCache(settings.cache_dir / "embeddings", model_key=settings.model, warn=progress.warn)
         found = cache.get_many(hashes)
         todo = {h: text for h, text in zip(hashes, texts) if h not in found}
         status["note"] = f"{len(hashes) - len(todo)} of {len(hashes)} embeddings cached"
@@ -165,14 +212,27 @@ def embed_papers(texts: list[str], settings: Settings, progress: Progress) -> np
         with progress.stage("model") as status:
             model = embed.load_model(settings.model, settings.device)
             status["note"] = settings.model
-        keys, pending = list(todo), list(todo.values())
-        with progress.stage("encode", spinner=False) as status, progress.bar("encode", len(pending)) as advance:
-            for start in range(0, len(pending), ENCODE_CHUNK):
-                vectors = embed.encode(model, pending[start : start + ENCODE_CHUNK], settings.batch_size,
-                                       progress=lambda done, base=start: advance(base + done))
-                cache.put_many(dict(zip(keys[start : start + ENCODE_CHUNK], vectors)))
-                cache.flush()
-            status["note"] = f"{len(pending)} texts on {settings.device}"
+        # longest first, so each batch pads little; encoded batch by batch, so Ctrl-C loses no finished batch
+        keys = sorted(todo, key=lambda key: -len(todo[key]))
+        done = tried = flushed = 0  # encoded, offered to the cache, and on disk
+        with progress.stage("encode", spinner=False) as status, progress.bar("encode", len(keys)) as advance:
+            try:
+                for start in range(0, len(keys), settings.batch_size):
+                    batch = keys[start : start + settings.batch_size]
+                    vectors = embed.encode(model, [todo[key] for key in batch], settings.batch_size)
+                    cache.put_many(dict(zip(batch, vectors)))
+                    done += len(batch)
+                    advance(done)
+                    if done - tried >= ENCODE_CHUNK:
+                        tried = done
+                        flushed = done if cache.flush() else flushed
+            except KeyboardInterrupt:
+                kept = done if cache.flush() else flushed
+                raise Interrupted(f"{len(hashes) - len(todo) + kept} of {len(hashes)} embeddings are cached "
+                                  f"({kept} encoded in this run before the interrupt); the stored outputs are "
+                                  "unchanged, and running again encodes only the rest") from None
+            cache.flush()
+            status["note"] = f"{len(keys)} texts on {settings.device}"
         found = cache.get_many(hashes)
     return np.stack([found[h] for h in hashes])
 
@@ -230,21 +290,51 @@ def run_pipeline(settings: Settings, progress: Progress | None = None) -> dict[s
     Returns None without touching anything when the outputs are already up to date.
     """
     progress = progress or Progress()
+    check_run(settings)
     sources = collect_sources(settings.inputs)
-    digest = fingerprint(settings, sources)
-    if not (settings.force or settings.recluster) and is_up_to_date(settings, digest):
-        progress.console.print("[green]✓[/] up to date: inputs, settings and code are unchanged since the last run "
-                               f"(outputs in {settings.processed_dir} and {settings.reports_dir}; --force rebuilds)")
-        return None
+    with lock.folders_lock([settings.processed_dir, settings.reports_dir]):
+        prepare_output_folders([settings.processed_dir, settings.reports_dir], progress)
+        digest = fingerprint(settings, sources)
+        if not (settings.force or settings.recluster) and is_up_to_date(settings, digest):
+            progress.console.print("[green]✓[/] up to date: inputs, settings and code are unchanged since the last "
+                                   f"run (outputs in {settings.processed_dir} and {settings.reports_dir}; "
+                                   "--force rebuilds)")
+            return None
+        try:
+            return build_outputs(settings, sources, digest, progress)
+        except Interrupted:
+            raise
+        except KeyboardInterrupt:
+            kept = ("nothing new was encoded" if progress.current in (None, "ingest", "cache", "model")
+                    else "every embedding is cached, so running again starts after the encoding")
+            raise Interrupted(f"stopped during {progress.current or 'the start'}: the stored outputs are "
+                              f"unchanged; {kept}") from None
+
+
+def prepare_output_folders(folders: list[Path], progress: Progress) -> None:
+    """Finish a switch of outputs that a crash interrupted, and remove temporary files killed runs left."""
+    for note in outputs.recover(folders):
+        progress.console.print(f"[yellow]note[/] {note}", highlight=False)
+    outputs.remove_leftovers(folders)
+
+
+# The console shows this many ingest warnings; all of them are in the warnings table and the report.
+WARNINGS_SHOWN = 20
+
+
+def build_outputs(settings: Settings, sources: list[Path], digest: str, progress: Progress) -> dict[str, pd.DataFrame]:
+    """The stages of a run, ending with the new outputs switched in together."""
     with progress.stage("ingest") as status:
-        tables = ingest_inputs(sources)
+        tables = ingest_inputs(sources, settings.processed_dir)
         status["note"] = (
             f"{len(tables['papers'])} papers, {len(tables['appearances'])} appearances, "
             f"{len(tables['warnings'])} warnings"
         )
-    for source, line, message in tables["warnings"].itertuples(index=False):
-        where = f"{source}:{line}" if pd.notna(line) else source
-        progress.console.print(f"[yellow]warning[/] {where}: {message}", highlight=False)
+    for source, line, message in tables["warnings"].head(WARNINGS_SHOWN).itertuples(index=False):
+        progress.warn(f"{source}:{line}: {message}" if pd.notna(line) else f"{source}: {message}")
+    if len(tables["warnings"]) > WARNINGS_SHOWN:
+        progress.warn(f"… and {len(tables['warnings']) - WARNINGS_SHOWN:,} more, all in the report and in "
+                      "`trends query \"select * from warnings\"`")
     papers = tables["papers"]
     docs = [embed.clean_text(title, abstract) for title, abstract in zip(papers["title"], papers["abstract"])]
     vectors = embed_papers(docs, settings, progress)
@@ -255,33 +345,48 @@ def run_pipeline(settings: Settings, progress: Progress | None = None) -> dict[s
         status["note"] = f"{len(claims)} claims in {claims['paper_id'].nunique()} papers"
     tables.update(papers=papers, themes=theme_table, claims=claims)
     tables["run_info"] = run_info(settings, digest, theme_info, progress.timings)
-    with progress.stage("store") as status:
-        status["note"] = str(store.write_tables(tables, settings.processed_dir))
-    with progress.stage("report") as status:
-        status["note"] = str(write_report(tables, settings.reports_dir))
+    with outputs.staged_outputs(settings.processed_dir) as staged:
+        with progress.stage("store") as status:
+            counts = store.stage_tables(tables, settings.processed_dir, staged)
+            status["note"] = f"{sum(counts.values()):,} rows in {len(counts)} tables, read back and counted"
+        with progress.stage("report") as status:
+            status["note"] = str(stage_report(tables, settings.reports_dir, staged))
+    progress.console.print(f"[green]✓[/] outputs  replaced together: {len(staged.moves)} files in "
+                           f"{settings.processed_dir} and {settings.reports_dir}", highlight=False)
     return tables
 
 
 def regenerate_report(settings: Settings, progress: Progress | None = None) -> Path:
     """Rebuild reports/ from the stored tables alone: no model, no clustering."""
     progress = progress or Progress()
-    with progress.stage("report") as status:
-        path = write_report(store.read_tables(settings.processed_dir), settings.reports_dir)
-        status["note"] = str(path)
+    check_report(settings)
+    if not store.database_path(settings.processed_dir).exists():  # before the lock creates the folder
+        raise store.StoreError(f"no database at {store.database_path(settings.processed_dir)}; run `trends run` first")
+    with lock.folders_lock([settings.processed_dir, settings.reports_dir]):
+        prepare_output_folders([settings.processed_dir, settings.reports_dir], progress)
+        with progress.stage("report") as status:
+            path = write_report(store.read_tables(settings.processed_dir), settings.reports_dir)
+            status["note"] = str(path)
     return path
 
 
 def write_report(tables: dict[str, pd.DataFrame], reports_dir: Path) -> Path:
-    """Write every report file aside, then into place; figures and tables no longer produced are removed."""
+    """Write the report files and switch them in together (the journal lives in the report folder)."""
+    with outputs.staged_outputs(reports_dir) as staged:
+        return stage_report(tables, reports_dir, staged)
+
+
+def stage_report(tables: dict[str, pd.DataFrame], reports_dir: Path, staged: outputs.StagedOutputs) -> Path:
+    """Stage every report file; figures and tables no longer produced are removed with the switch."""
     from pipeline.report.build import build_report  # matplotlib and plotly load only when a report is made
 
     files = build_report(tables)
     for relative, content in files.items():
-        store.write_atomic(reports_dir / relative, content)
+        staged.write_bytes(reports_dir / relative, content)
     for folder in ("figures", "tables"):
         for stale in (reports_dir / folder).glob("*"):
-            if f"{folder}/{stale.name}" not in files:
-                stale.unlink()
+            if f"{folder}/{stale.name}" not in files and not stale.name.startswith("."):
+                staged.remove(stale)
     return reports_dir / "report.html"
 
 

@@ -21,6 +21,7 @@ from pipeline.report import figures
 from pipeline.report.map_page import map_page_html
 from pipeline.report.maps import theme_map_figure
 from pipeline.report.style import theme_color
+from pipeline.safety import markdown_text, safe_href
 
 LEADERBOARD_ROWS = 30
 # Past this many papers a theme's section lists the most listed and most claiming ones; all are in tables/papers.csv.
@@ -99,7 +100,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["num"] = format_number
-    env.filters["md"] = lambda text: "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
+    env.filters["md"] = markdown_text  # report.md has no autoescape: every scraped string goes through it
+    env.filters["href"] = safe_href  # every link target, in both pages: http(s) or no link
     env.filters["color"] = theme_color
     return env
 
