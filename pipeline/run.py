@@ -24,6 +24,7 @@ from rich.progress import Progress as RichProgress
 from pipeline import embed, ingest, schema, store, theme_updates
 from pipeline.claims import extract_claims
 from pipeline.embed_cache import EmbeddingCache
+from pipeline.frontiers import progress_tables
 from pipeline.settings import Settings
 
 # Vectors are flushed to the cache after each chunk: the most an interrupted run loses.
@@ -126,7 +127,7 @@ def fingerprint(settings: Settings, sources: list[Path]) -> str:
     """A digest of everything a run's outputs depend on: input bytes, result-changing settings, code."""
     code = Path(__file__).resolve().parent
     digest = hashlib.sha256(repr((settings.model, settings.n_themes, settings.seed)).encode())
-    for path in [*sources, *sorted(code.rglob("*.py")), *sorted(code.rglob("*.j2"))]:
+    for path in [*sources, *sorted(code.rglob("*.py")), *sorted(code.rglob("*.j2")), *sorted(code.rglob("*.csv"))]:
         digest.update(path.name.encode())
         with open(path, "rb") as handle:  # in chunks: an arXiv snapshot is gigabytes
             digest.update(hashlib.file_digest(handle, "sha256").digest())
@@ -254,6 +255,9 @@ def run_pipeline(settings: Settings, progress: Progress | None = None) -> dict[s
         claims = extract_claims(papers)
         status["note"] = f"{len(claims)} claims in {claims['paper_id'].nunique()} papers"
     tables.update(papers=papers, themes=theme_table, claims=claims)
+    with progress.stage("progress") as status:
+        tables.update(progress_tables(papers, claims))
+        status["note"] = f"{len(tables['frontiers'])} frontiers, {len(tables['claim_checks'])} claims to check"
     tables["run_info"] = run_info(settings, digest, theme_info, progress.timings)
     with progress.stage("store") as status:
         status["note"] = str(store.write_tables(tables, settings.processed_dir))
