@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from pipeline import trends
 from pipeline.report import figures
 from pipeline.report.maps import interactive_map_html, theme_map_figure
+from pipeline.report.progress import progress_section
 from pipeline.report.style import theme_color
 
 LEADERBOARD_ROWS = 30
@@ -54,6 +55,8 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
         pngs["speedups_by_theme"] = figures.speedup_distribution(board, themes)
     if not heat.empty:
         pngs["theme_metric_heatmap"] = figures.theme_metric_heatmap(heat, themes)
+    progress = progress_section(tables)
+    pngs.update(progress.figures)
     figs = Figures({stem: _png(fig) for stem, fig in pngs.items()})
 
     context = {
@@ -68,6 +71,7 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
         "metrics": {name: table.to_dict("records") for name, table in metric_tables.items()},
         "per_theme": per_theme_sections(papers, themes, claims),
         "quality": quality(tables),
+        "progress": progress.context,
         "figures": figs,
     }
     env = _environment()
@@ -78,7 +82,7 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
     }
     files.update({f"figures/{stem}.png": png for stem, png in figs.png.items()})
     files.update({f"tables/{name}.csv": frame.to_csv(index=False).encode("utf-8")
-                  for name, frame in csv_tables(tables, shares, growth, board).items()})
+                  for name, frame in {**csv_tables(tables, shares, growth, board), **progress.tables}.items()})
     return files
 
 
