@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import schema
+from pipeline.evidence import sentence_bounds
 from pipeline.metric_info import MetricInfo, describe, metric_table, result_claims, result_scores, unit_suffix
 
 OUT_OF_RANGE = "out of range"
@@ -29,8 +30,6 @@ OUTLIER_Z = 3.5
 OUTLIER_MIN_VALUES = 8
 OUTLIER_MIN_PAPERS = 5
 
-_SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Z0-9(\[$\\])")
-_ABBREVIATION_RE = re.compile(r"(?i)(?:\b(?:vs|e\.g|i\.e|cf|al|fig|figs|eq|sec|approx|resp|no|ca)|\b[A-Z])$")
 # Direction words: comparatives next to a number ("2.1 higher FID") and verbs governing a "by" amount.
 _RISE_WORDS = r"higher|more|greater|larger"
 _FALL_WORDS = r"lower|less|fewer|smaller"
@@ -55,11 +54,11 @@ def check_claims(claims: pd.DataFrame, papers: pd.DataFrame, dataset_names: dict
                  metrics: dict[str, MetricInfo] | None = None) -> pd.DataFrame:
     """The `claim_checks` table: every check's findings, with the evidence sentence of each claim."""
     metrics = metric_table() if metrics is None else metrics
-    scores = result_scores(claims, dataset_names, metrics)
+    scores = result_scores(claims, papers, dataset_names, metrics)
     found = pd.concat([
         out_of_range(claims, metrics),
         outliers(scores, metrics),
-        inconsistent(scores, papers),
+        inconsistent(scores),
         direction(claims, papers, metrics),
     ], ignore_index=True)
     if found.empty:
@@ -135,7 +134,7 @@ def outliers(scores: pd.DataFrame, metrics: dict[str, MetricInfo]) -> pd.DataFra
     return pd.DataFrame(rows, columns=_ROW_COLUMNS)
 
 
-def inconsistent(scores: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
+def inconsistent(scores: pd.DataFrame) -> pd.DataFrame:
     """One paper stating two different values for the same metric on the same dataset, in different sentences.
 
     Values in one sentence are usually settings side by side ("1.35 with guidance and 2.10 without");
@@ -146,16 +145,13 @@ def inconsistent(scores: pd.DataFrame, papers: pd.DataFrame) -> pd.DataFrame:
     keys = ["paper_id", "metric", "dataset", "unit"]
     scores = scores[scores["dataset"].notna()]
     scores = scores[scores.groupby(keys)["value"].transform("nunique") > 1]
-    abstracts = papers.set_index("paper_id")["abstract"]
     groups: dict[tuple, list] = {}
     for c in scores.itertuples(index=False):
         groups.setdefault((c.paper_id, c.metric, c.dataset, c.unit), []).append(c)
     for (paper_id, metric, dataset, unit), group in groups.items():
-        abstract = str(abstracts.get(paper_id, ""))
-        claims = [(c, sentence_bounds(abstract, c.start, c.end, c.sentence_start, c.sentence_end)[0]) for c in group]
-        for c, sentence in claims:
-            others = sorted({o.value for o, elsewhere in claims
-                             if elsewhere != sentence and not same_number(o.value, c.value)})
+        for c in group:
+            others = sorted({o.value for o in group
+                             if o.sentence_start != c.sentence_start and not same_number(o.value, c.value)})
             if others:
                 listed = ", ".join(f"{v:g}" for v in others)
                 rows.append(_row(c, INCONSISTENT, f"the paper also reports {metric} on {dataset} as {listed}{unit} "
@@ -248,23 +244,6 @@ def stated_direction(abstract: str, start: int, end: int, info: MetricInfo) -> s
     if comparative and info.named_in(comparative.group("rest")[:40] or abstract[end:end + 30]):
         return "rise" if _RISE_RE.fullmatch(comparative.group("word")) else "fall"
     return None
-
-
-def sentence_bounds(abstract: str, start: int, end: int, sentence_start: object = None,
-                    sentence_end: object = None) -> tuple[int, int]:
-    """The offsets of the sentence holding abstract[start:end].
-
-    The claims table's own sentence offsets when it has them; otherwise the nearest sentence end
-    (a period, ? or ! before a capital, a digit or a bracket) on either side.
-    """
-    if sentence_start is not None and not pd.isna(sentence_start) and not pd.isna(sentence_end):
-        return int(sentence_start), int(sentence_end)
-    ends = [m.end() for m in _SENTENCE_END_RE.finditer(abstract) if not _ABBREVIATION_RE.search(abstract, 0, m.start())]
-    lo = max((e for e in ends if e <= start), default=0)
-    hi = min((e for e in ends if e >= end), default=len(abstract))
-    while lo < hi and abstract[lo].isspace():
-        lo += 1
-    return lo, hi
 
 
 def same_number(a: float, b: float) -> bool:

@@ -5,13 +5,15 @@ best value reported so far (by the metric's direction) after each period, with t
 each step and how fast it moved. Frontiers are computed over all papers and within each theme.
 
 Only the papers' own results count (claims.role == "result" once the extractor records roles),
-each paper with its best value, and claims the checks call impossible or extreme outliers are left
+each paper with its best value; claims the checks call impossible or extreme outliers, and lists
+of values a "respectively" spreads over several benchmarks but the claims put on one, are left
 out: one misread number would otherwise hold the frontier for ever. Time is the papers' publication
 date; listing pages carry dates without a year, which cannot place a paper on a time axis.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import numpy as np
@@ -26,6 +28,7 @@ MIN_PAPERS = 3
 MIN_PERIODS = 2
 EXCLUDED_CHECKS = (OUT_OF_RANGE, OUTLIER)
 PERIOD_UNITS = ("month", "year")
+_LIST_GOES_ON_RE = re.compile(r"\s*(?:,|/|&|\band\b)\s*(?:the\s+)?[A-Z0-9]")  # "CIFAR-10, CIFAR-100", "A and B"
 
 
 def progress_tables(papers: pd.DataFrame, claims: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -72,8 +75,9 @@ def dated_results(papers: pd.DataFrame, claims: pd.DataFrame, dataset_names: dic
     paper has a publication date.
     """
     periods, unit = publication_periods(papers)
-    scores = result_scores(claims, dataset_names, metrics)
+    scores = result_scores(claims, papers, dataset_names, metrics)
     scores = scores[scores["dataset"].notna() & scores["quality"].astype(bool)]
+    scores = scores[~spread_by_respectively(scores, papers)]  # a boolean array over the rows
     flagged = checks[checks["check"].isin(EXCLUDED_CHECKS)][["paper_id", "start", "end"]].drop_duplicates()
     scores = scores.merge(flagged.assign(_flagged=True), on=["paper_id", "start", "end"], how="left")
     scores = scores[scores["_flagged"].isna()].drop(columns="_flagged")
@@ -86,6 +90,35 @@ def dated_results(papers: pd.DataFrame, claims: pd.DataFrame, dataset_names: dic
             .drop_duplicates(["paper_id", "metric", "dataset", "unit"]).drop(columns="_rank"))
     best["period_start"] = best["period_order"].map(period_start)
     return best.reset_index(drop=True), unit
+
+
+def spread_by_respectively(scores: pd.DataFrame, papers: pd.DataFrame) -> pd.Series:
+    """Values a "respectively" sentence pairs with several datasets or metrics, but that all carry one.
+
+    "error rates of 2.92%, 15.68% and 1.50% respectively on CIFAR-10, CIFAR-100 and SVHN", read as
+    three CIFAR-10 errors, would put SVHN's 1.50 on the CIFAR-10 frontier: the best of a list that
+    belongs to other benchmarks. When the dataset heads the sentence's list of names ("CIFAR-10,
+    CIFAR-100 and SVHN", "On CIFAR-10 and CIFAR-100"), its value is the list's first, which is
+    kept; the others are left out, and all of them when the dataset does not head a list (no
+    telling which value is its own).
+    """
+    if scores.empty:
+        return pd.Series(False, index=scores.index)
+    abstracts = papers.set_index("paper_id")["abstract"]
+    keys = ["paper_id", "sentence_start", "metric", "dataset"]
+    listed = scores[scores.groupby(keys)["value"].transform("nunique") > 1]
+    dropped: set = set()
+    for (paper_id, lo, _, _), group in listed.groupby(keys):
+        abstract = str(abstracts.get(paper_id, ""))
+        sentence = abstract[lo:int(group["sentence_end"].iloc[0])]
+        if "respectively" not in sentence.lower():
+            continue
+        name = str(group["dataset_name"].iloc[0])
+        at = sentence.find(name)
+        heads_list = at >= 0 and _LIST_GOES_ON_RE.match(sentence, at + len(name)) is not None
+        first = group.sort_values("start").index[0]
+        dropped.update(group.index.difference([first]) if heads_list else group.index)
+    return scores.index.isin(list(dropped))
 
 
 def publication_periods(papers: pd.DataFrame) -> tuple[pd.DataFrame, str]:

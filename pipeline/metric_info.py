@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import vocab
+from pipeline.evidence import sentence_bounds
 
 METRICS_FILE = "metrics.csv"
 COLUMNS = [
@@ -29,8 +30,10 @@ COLUMNS = [
     vocab.Column("names", vocab.text, required=False),
 ]
 PERCENT = "%"
+_TOP_K_AFTER_RE = re.compile(r"(?i)\s*(?:\\?%)?\s*top[- ]?(\d+)\b")
+_TOP_K_BEFORE_RE = re.compile(r"(?i)\btop[- ]?(\d+)\b[^\d]{0,30}$")
 # The columns of `result_scores`: the claim's identity and evidence, then the comparable value.
-SCORE_COLUMNS = ["paper_id", "start", "end", "text", "kind", "metric", "dataset", "value", "unit",
+SCORE_COLUMNS = ["paper_id", "start", "end", "text", "kind", "metric", "dataset", "dataset_name", "value", "unit",
                  "higher_is_better", "quality", "scale", "sentence_start", "sentence_end"]
 
 
@@ -141,13 +144,15 @@ def result_claims(claims: pd.DataFrame) -> pd.DataFrame:
     return claims[claims["role"] == "result"]
 
 
-def result_scores(claims: pd.DataFrame, dataset_names: dict[str, str],
+def result_scores(claims: pd.DataFrame, papers: pd.DataFrame, dataset_names: dict[str, str],
                   metrics: dict[str, MetricInfo] | None = None) -> pd.DataFrame:
     """Result score claims whose metric's direction is known, valued on the metric's scale.
 
     `dataset_names` maps each extracted dataset name to its normalized one
     (:func:`pipeline.datasets.dataset_aliases`); `unit`, `higher_is_better`, `quality` and `scale`
-    come from the metric table (or, for a metric it does not list, from the claim).
+    come from the metric table (or, for a metric it does not list, from the claim). A top-k
+    variant keeps its k in the metric's name ("top-5 accuracy"), and every row gets the offsets of
+    its sentence.
     """
     metrics = metric_table() if metrics is None else metrics
     scores = result_claims(claims)
@@ -159,23 +164,38 @@ def result_scores(claims: pd.DataFrame, dataset_names: dict[str, str],
         return pd.DataFrame(columns=SCORE_COLUMNS)
     units = ["" if pd.isna(u) else str(u) for u in scores["unit"]]
     values = [info.comparable_value(float(v), u) for info, v, u in zip(infos, scores["value"], units)]
+    abstracts = papers.set_index("paper_id")["abstract"]
+    texts = [str(abstracts.get(p, "") or "") for p in scores["paper_id"]]
+    starts, ends = scores["start"].astype(int).tolist(), scores["end"].astype(int).tolist()
+    bounds = [sentence_bounds(text, a, b, sa, sb) for text, a, b, sa, sb in
+              zip(texts, starts, ends, _column(scores, "sentence_start"), _column(scores, "sentence_end"))]
     out = pd.DataFrame({
         "paper_id": scores["paper_id"].to_numpy(),
-        "start": scores["start"].to_numpy(),
-        "end": scores["end"].to_numpy(),
+        "start": starts,
+        "end": ends,
         "text": scores["text"].to_numpy(),
         "kind": scores["kind"].to_numpy(),
-        "metric": scores["metric"].to_numpy(),
+        "metric": [metric_variant(text, a, b, info.metric) for text, a, b, info in zip(texts, starts, ends, infos)],
         "dataset": scores["dataset"].map(dataset_names).to_numpy(),
+        "dataset_name": scores["dataset"].to_numpy(),
         "value": np.array([np.nan if v is None else v for v in values], dtype=float),
         "unit": [u if info.unit is None else info.unit for info, u in zip(infos, units)],
         "higher_is_better": [info.higher_is_better for info in infos],
         "quality": [info.quality for info in infos],
         "scale": [info.scale for info in infos],
-        "sentence_start": _column(scores, "sentence_start"),
-        "sentence_end": _column(scores, "sentence_end"),
+        "sentence_start": [lo for lo, _ in bounds],
+        "sentence_end": [hi for _, hi in bounds],
     })
     return out[out["value"].notna()].reset_index(drop=True)
+
+
+def metric_variant(abstract: str, start: int, end: int, metric: str) -> str:
+    """The metric with its top-k when the number carries one other than 1 ("97.1% top-5", "top-5
+    accuracy of 95.78%"): top-5 accuracy is a different, easier metric than accuracy (top-1)."""
+    after = _TOP_K_AFTER_RE.match(abstract, end)
+    before = _TOP_K_BEFORE_RE.search(abstract, max(0, start - 40), start)
+    k = int((after or before).group(1)) if (after or before) else 1
+    return metric if k == 1 or metric.startswith("top-") else f"top-{k} {metric}"
 
 
 def _is_acronym(name: str) -> bool:

@@ -89,7 +89,7 @@ def test_impossible_reduction_in_a_real_abstract(tmp_path):
 def scores(values: list[float], metric: str = "FID", unit: str = "", dataset: str = "COCO") -> pd.DataFrame:
     claims = claims_table(*[{"paper_id": f"p{k}", "kind": "score", "metric": metric, "value": v, "unit": unit,
                              "dataset": dataset} for k, v in enumerate(values)])
-    return result_scores(claims, {dataset: dataset})
+    return result_scores(claims, papers_with({f"p{k}": "" for k in range(len(values))}), {dataset: dataset})
 
 
 def test_outliers_on_a_log_scale_for_distances():
@@ -146,7 +146,7 @@ def test_inconsistent_arithmetic_on_claims_rows():
         {"kind": "score", "metric": "FID", "value": 3.0, "dataset": "COCO", "start": 33, "end": 36},
         {"kind": "score", "metric": "FID", "value": 2.0, "dataset": "COCO", "start": 42, "end": 45},
     )
-    found = inconsistent(result_scores(claims, {"COCO": "COCO"}), papers)
+    found = inconsistent(result_scores(claims, papers, {"COCO": "COCO"}))
     assert found["start"].tolist() == [11, 33, 42]
     assert found["detail"].tolist()[1] == "the paper also reports FID on COCO as 2 in another sentence"
 

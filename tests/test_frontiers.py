@@ -14,7 +14,7 @@ from conftest import corpus_records, run_cli
 from pipeline import datasets, schema, store
 from pipeline.claims import extract_claims
 from pipeline.frontiers import change_per_year, frontier_tables, progress_tables
-from pipeline.metric_info import metric_table, parse_metrics
+from pipeline.metric_info import metric_table, parse_metrics, result_scores
 from pipeline.report.build import build_report
 from pipeline.run import ingest_inputs
 from pipeline.vocab import VocabularyError
@@ -271,6 +271,34 @@ def test_frontier_on_real_arxiv_records(tmp_path: Path):
     steps = points[points["moved_frontier"]].sort_values("period_order")
     assert steps["value"].tolist() == [1.9, 1.32, 1.21]
     assert steps["period"].tolist() == ["2025-05", "2025-07", "2026-01"]
+
+
+def test_cifar10_error_frontier_from_real_conference_records(tmp_path: Path):
+    """Four real proceedings abstracts: the CIFAR-10 error falls 6.78 → 3.4 → 2.92 → 1.46 (2016-2019).
+
+    Coupled Ensembles (2018) reports "2.92%, 15.68% and 1.50% respectively on CIFAR-10, CIFAR-100 and
+    SVHN": its CIFAR-10 value is the first, and SVHN's 1.50 must not become a CIFAR-10 step.
+    """
+    ids = ["icml2016:6735ac80e7", "iclr2017:BJYwwY9ll", "iclr2018:Hk2MHt-3-", "icml2019:3664"]
+    source = tmp_path / "four.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in corpus_records("conference_abstracts.jsonl", ids)),
+                      encoding="utf-8")
+    papers = ingest_inputs([source])["papers"].assign(theme_id=0)
+    out = progress_tables(papers, extract_claims(papers))
+    frontier = out["frontiers"].set_index(["metric", "dataset"]).loc[("error", "CIFAR-10")]
+    assert (frontier["period_unit"], frontier["first_value"], frontier["best_value"]) == ("year", 6.78, 1.46)
+    steps = out["frontier_points"].query("moved_frontier and metric == 'error' and dataset == 'CIFAR-10'")
+    assert steps[["period", "value"]].values.tolist() == [["2016", 6.78], ["2017", 3.4], ["2018", 2.92], ["2019", 1.46]]
+
+
+@pytest.mark.parametrize("text, top1, top5", [
+    ("EfficientNet-B7 achieves 84.4% top-1 / 97.1% top-5 accuracy on ImageNet.", 84.4, 97.1),
+    ("PURe34 reaches a top-1 accuracy of 80.27% and top-5 accuracy of 95.78% on ImageNet.", 80.27, 95.78),
+])
+def test_top_k_variants_are_their_own_metric(text, top1, top5):
+    papers = papers_on({"p": "2020-01-01"}).assign(abstract=[text])
+    scores = result_scores(extract_claims(papers), papers, {"ImageNet": "ImageNet"})
+    assert dict(zip(scores["metric"], scores["value"])) == {"accuracy": top1, "top-5 accuracy": top5}
 
 
 # --- the report and the command ---------------------------------------------------------------------
