@@ -131,6 +131,9 @@ def frontiers_or_steps(processed: Path, filters: ProgressFilter) -> pd.DataFrame
     found = store.query(processed, f"select {FRONTIER_COLUMNS} from frontiers f left join papers bp "
                                    f"on bp.paper_id = f.best_paper_id where {where} "
                                    "order by f.theme_id nulls first, f.n_papers desc, f.metric, f.dataset", params)
+    if found.empty and filters.theme is not None:
+        raise store.StoreError(f"no frontier within theme {filters.theme!r} matches; a theme's frontier is kept "
+                               "only where it differs from the one over all papers (drop --theme to see those)")
     if len(found) != 1 or not (filters.metric or filters.dataset):
         found = found if filters.theme is not None else found.drop(columns="theme_id")
         return found.head(filters.limit) if filters.limit else found

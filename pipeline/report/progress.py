@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from matplotlib.figure import Figure
 
-from pipeline.claim_checks import CHECKS, sentence_bounds
+from pipeline.claim_checks import CHECKS
+from pipeline.evidence import sentence_bounds
 from pipeline.datasets import merged_names
 from pipeline.frontiers import MIN_PAPERS, MIN_PERIODS, no_frontier_reason
 from pipeline.report.progress_figures import frontier_chart, paper_label

@@ -6,6 +6,7 @@ import re
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -14,6 +15,7 @@ from pipeline.report.style import OUTLIER_COLOR, PALETTE, RC_PARAMS
 
 STEP_COLOR = PALETTE[4]  # Okabe-Ito blue
 LABEL_WIDTH = 26
+WIDE_RANGE = 8.0  # values spreading more than this factor are drawn on a log axis
 
 
 def paper_label(title: str) -> str:
@@ -50,6 +52,12 @@ def frontier_chart(points: pd.DataFrame, titles: pd.Series, frontier: pd.Series)
         direction = "higher is better" if frontier["higher_is_better"] else "lower is better"
         ax.set_ylabel(f"{frontier['metric']}{unit}")
         ax.set_title(f"{frontier['metric']} on {frontier['dataset']} — {direction}", fontsize=10.5)
+        values = points["value"].to_numpy(dtype=float)
+        if values.min() > 0 and values.max() / values.min() > WIDE_RANGE:
+            ax.set_yscale("log")  # a far-off point would flatten the steps on a linear axis
+            ax.yaxis.set_major_locator(mticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+            ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda value, _: f"{value:g}"))
+            ax.yaxis.set_minor_formatter(mticker.NullFormatter())
         ax.margins(x=0.08, y=0.18)
         ax.grid(axis="y", color="#eeeeee", linewidth=0.6)
         ax.legend(loc="best", fontsize=7)
