@@ -45,9 +45,7 @@ def frontier_chart(points: pd.DataFrame, titles: pd.Series, frontier: pd.Series)
             ax.annotate(paper_label(titles.get(step.paper_id, step.paper_id)), (step.period_start, step.value),
                         xytext=(4, 7 if k % 2 == 0 else -12), textcoords="offset points", fontsize=7.5,
                         color="#333333", zorder=5)
-        yearly = frontier["period_unit"] == "year"
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y" if yearly else "%b %Y"))
+        _time_axis(ax, points["period_start"], yearly=frontier["period_unit"] == "year")
         unit = f" ({frontier['unit']})" if frontier["unit"] else ""
         direction = "higher is better" if frontier["higher_is_better"] else "lower is better"
         ax.set_ylabel(f"{frontier['metric']}{unit}")
@@ -64,3 +62,16 @@ def frontier_chart(points: pd.DataFrame, titles: pd.Series, frontier: pd.Series)
         fig.autofmt_xdate(rotation=0, ha="center")
         fig.tight_layout()
         return fig
+
+
+def _time_axis(ax, starts: pd.Series, yearly: bool, max_ticks: int = 7) -> None:
+    """Ticks on whole years or months only, never two labels for one period."""
+    first, last = starts.min(), starts.max()
+    if yearly:
+        step = max(1, -(-(last.year - first.year + 1) // max_ticks))
+        ax.xaxis.set_major_locator(mdates.YearLocator(base=step))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    else:
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        ax.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, -(-months // max_ticks))))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
