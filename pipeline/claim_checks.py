@@ -43,7 +43,7 @@ _VERB_BY_RE = re.compile(rf"(?i)(?P<subject>(?:[^\s.,;]+\s+){{0,2}})\b(?P<verb>{
 _COMPARATIVE_RE = re.compile(rf"(?i)\b(?P<word>{_RISE_WORDS}|{_FALL_WORDS})\b\s*(?P<rest>.*)$", re.S)
 # a sign written on the number itself: "(+13.9%)", "-0.5 FID"; not "3-8%", "+/-2", "--29%"
 _SIGN_RE = re.compile(r"(?:^|(?<=[\s(\[$]))(?P<sign>[+\-−])\$?$")
-SIGNS = "+-−"
+_SIGNS = "+-−"
 _FROM_RE = re.compile(r"(?i)\bfrom\s+\$?$")
 _RANGE_RE = re.compile(r"(?i)\b(?:rang\w*|between|vary\w*|varies|spann\w*)\s+(?:\w+\s+){0,2}$")
 _TO_RE = re.compile(r"^\s*\$?\s*(?:to|→|->|\\to|\\rightarrow)\s*\$?\s*$")
@@ -57,7 +57,7 @@ def check_claims(claims: pd.DataFrame, papers: pd.DataFrame, dataset_names: dict
     scores = result_scores(claims, papers, dataset_names, metrics)
     found = pd.concat([
         out_of_range(claims, metrics),
-        outliers(scores, metrics),
+        outliers(scores),
         inconsistent(scores),
         direction(claims, papers, metrics),
     ], ignore_index=True)
@@ -102,7 +102,7 @@ def out_of_range(claims: pd.DataFrame, metrics: dict[str, MetricInfo]) -> pd.Dat
     return pd.DataFrame(rows, columns=_ROW_COLUMNS)
 
 
-def outliers(scores: pd.DataFrame, metrics: dict[str, MetricInfo]) -> pd.DataFrame:
+def outliers(scores: pd.DataFrame) -> pd.DataFrame:
     """Values far from every other report of the same metric on the same dataset.
 
     Robust to the outliers themselves: distance from the median in units of the median absolute
@@ -233,7 +233,7 @@ def stated_direction(abstract: str, start: int, end: int, info: MetricInfo) -> s
     evidence = abstract[start:end]
     sign = _SIGN_RE.search(before)
     signed = sign.group("sign") if sign else None
-    if signed is None and evidence[:1] in SIGNS and (not before or before[-1] in " \t\n([$"):
+    if signed is None and evidence[:1] in _SIGNS and (not before or before[-1] in " \t\n([$"):
         signed = evidence[0]
     if signed and info.named_in(before + evidence + abstract[end:end + 20]):
         return "rise" if signed == "+" else "fall"

@@ -77,7 +77,7 @@ def dated_results(papers: pd.DataFrame, claims: pd.DataFrame, dataset_names: dic
     periods, unit = publication_periods(papers)
     scores = result_scores(claims, papers, dataset_names, metrics)
     scores = scores[scores["dataset"].notna() & scores["quality"].astype(bool)]
-    scores = scores[~spread_by_respectively(scores, papers)]  # a boolean array over the rows
+    scores = scores[~spread_by_respectively(scores, papers)]
     flagged = checks[checks["check"].isin(EXCLUDED_CHECKS)][["paper_id", "start", "end"]].drop_duplicates()
     scores = scores.merge(flagged.assign(_flagged=True), on=["paper_id", "start", "end"], how="left")
     scores = scores[scores["_flagged"].isna()].drop(columns="_flagged")

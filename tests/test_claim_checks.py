@@ -94,21 +94,21 @@ def scores(values: list[float], metric: str = "FID", unit: str = "", dataset: st
 
 def test_outliers_on_a_log_scale_for_distances():
     typical = [1.6, 1.8, 1.9, 2.0, 2.1, 2.3, 2.5, 2.8]
-    found = outliers(scores(typical + [40.0]), METRICS)
+    found = outliers(scores(typical + [40.0]))
     assert found["start"].tolist() == [80]
     assert "robust standard deviations above the median 2.1 of 9 FID values on COCO (log scale)" in found["detail"].iloc[0]
-    assert outliers(scores(typical + [4.0]), METRICS).empty     # twice the median is not extreme
+    assert outliers(scores(typical + [4.0])).empty     # twice the median is not extreme
 
 
 def test_outliers_on_a_linear_scale_for_shares():
     typical = [78.0, 79.5, 80.1, 81.0, 82.2, 83.0, 84.5, 85.0]
-    found = outliers(scores(typical + [10.0], "accuracy", "%", "ImageNet"), METRICS)
+    found = outliers(scores(typical + [10.0], "accuracy", "%", "ImageNet"))
     assert found["start"].tolist() == [80] and "below the median" in found["detail"].iloc[0]
 
 
 def test_small_or_flat_groups_are_not_judged():
-    assert outliers(scores([2.0, 2.1, 2.2, 40.0]), METRICS).empty           # too few values
-    assert outliers(scores([2.0] * 8 + [3.0]), METRICS).empty              # no spread to measure
+    assert outliers(scores([2.0, 2.1, 2.2, 40.0])).empty           # too few values
+    assert outliers(scores([2.0] * 8 + [3.0])).empty              # no spread to measure
 
 
 # --- inconsistent --------------------------------------------------------------------------------------
