@@ -19,7 +19,7 @@ from pipeline.report.progress_figures import frontier_chart, paper_label
 
 # Charts for the frontiers with the most papers; the rest are listed in a table and in tables/frontiers.csv.
 MAX_CHARTS = 12
-MAX_CHECK_ROWS = 80
+CHECK_ROWS_EACH = 25  # rows shown per check, so a flood of one kind does not hide the others
 
 
 @dataclass
@@ -54,7 +54,8 @@ def progress_section(tables: dict[str, pd.DataFrame]) -> ProgressSection:
         "min_periods": MIN_PERIODS,
         "merged": merged_names(aliases).to_dict("records"),
         "check_counts": {check: int((checks["check"] == check).sum()) for check in CHECKS},
-        "checks": _check_rows(checks.head(MAX_CHECK_ROWS), titles),
+        "checks": _check_rows(checks.groupby("check", sort=False).head(CHECK_ROWS_EACH), titles),
+        "check_rows_each": CHECK_ROWS_EACH,
         "n_checks": len(checks),
     }
     csv = {"frontiers": _with_titles(frontiers, titles, ["first_paper_id", "best_paper_id"]),
