@@ -19,7 +19,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from pipeline import datasets, schema, trends
+from pipeline import datasets, schema
 from pipeline.claim_checks import OUT_OF_RANGE, OUTLIER, check_claims
 from pipeline.metric_info import MetricInfo, result_scores
 
@@ -127,6 +127,8 @@ def publication_periods(papers: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     Page dates such as 'Mar 18' have no year, so they order pages but cannot say whether a result
     came before another paper's; a frontier needs the calendar.
     """
+    from pipeline import trends  # it loads scipy: only when frontiers are computed, not when run.py is imported
+
     no_pages = pd.DataFrame(columns=["paper_id", "page_date"])
     return trends.paper_periods(papers, no_pages)
 

@@ -12,7 +12,6 @@ import pandas as pd
 
 from pipeline import datasets, store
 from pipeline.claim_checks import CHECKS
-from pipeline.frontiers import no_frontier_reason
 
 CLAIM_KINDS = ("speedup", "reduction", "score", "improvement", "scale")
 CLAIM_SORTS = {"value": "c.value", "paper": "p.title", "kind": "c.kind", "metric": "c.metric", "theme": "p.theme_id"}
@@ -214,6 +213,8 @@ def find_checks(processed: Path, filters: CheckFilter) -> pd.DataFrame:
 
 def no_frontier_note(processed: Path) -> str | None:
     """Why the database has no frontier, or None when it has some."""
+    from pipeline.frontiers import no_frontier_reason  # scipy loads only when there is something to explain
+
     if not store.query(processed, "select 1 from frontiers limit 1").empty:
         return None
     tables = store.read_tables(processed, ["papers", "appearances", "claims"])
