@@ -96,7 +96,8 @@ def query(
     limit: LimitOpt = None,
     processed: ProcessedOpt = Path("data/processed"),
 ) -> None:
-    """Query the stored tables with SQL (tables: papers, appearances, themes, claims, warnings, run_info).
+    """Query the stored tables with SQL (tables: papers, appearances, themes, claims, warnings, run_info,
+    frontiers, frontier_points, claim_checks, dataset_aliases).
 
     Rows stream as they are read, so csv and jsonl handle any number of them; the table shows the
     first 100 unless --limit says otherwise.
@@ -152,6 +153,52 @@ def claims(
                                   max_value=max_value, paper=paper, sort=sort, descending=not ascending,
                                   limit=limit or None)
     show(lambda: queries.find_claims(processed, filters), fmt)
+
+
+@app.command()
+def progress(
+    metric: Annotated[Optional[str], typer.Option("--metric", help="Metric name (FID, accuracy, …); exact, else contained.")] = None,
+    dataset: Annotated[Optional[str], typer.Option("--dataset", help="Dataset in any spelling or alias (\"ImageNet 256\").")] = None,
+    theme: Annotated[Optional[str], typer.Option("--theme", "-t", help="Frontiers within a theme (id or text in its label).")] = None,
+    all_points: Annotated[bool, typer.Option("--all", help="Every paper's best result, not only the steps.")] = False,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table,
+    processed: ProcessedOpt = Path("data/processed"),
+) -> None:
+    """Frontiers of reported results: the best value per metric and dataset over time, and who set it.
+
+    Without --metric/--dataset: every frontier with its first and best values and pace. When the
+    filters name one frontier: its steps (the papers that set a new best), oldest first.
+
+    Example: trends progress --metric FID --dataset "ImageNet 256"
+    """
+    filters = queries.ProgressFilter(metric=metric, dataset=dataset, theme=theme, all_points=all_points, limit=limit)
+    show(lambda: queries.frontiers_or_steps(processed, filters), fmt)
+    if not (metric or dataset or theme) and fmt is Format.table:
+        note = queries.no_frontier_note(processed)
+        if note:
+            err.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def checks(
+    check: Annotated[Optional[str], typer.Option("--check", help="out-of-range, outlier, inconsistent or direction.")] = None,
+    metric: Annotated[Optional[str], typer.Option("--metric", help="Metric name contains this.")] = None,
+    dataset: Annotated[Optional[str], typer.Option("--dataset", help="Dataset name contains this.")] = None,
+    paper: Annotated[Optional[str], typer.Option("--paper", help="Title contains this text (or a paper_id).")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="At most this many rows (0: all).")] = 50,
+    fmt: FormatOpt = Format.table,
+    processed: ProcessedOpt = Path("data/processed"),
+) -> None:
+    """Claims that don't add up, with the sentence to check them against.
+
+    Values a metric cannot take, outliers within a metric and dataset, one paper giving two values
+    for one thing, and gains whose words say the metric got worse.
+
+    Example: trends checks --check outlier --metric FID
+    """
+    filters = queries.CheckFilter(check=check, metric=metric, dataset=dataset, paper=paper, limit=limit or None)
+    show(lambda: queries.find_checks(processed, filters), fmt)
 
 
 def show(make_frame, fmt: Format, limit: int | None = None) -> None:

@@ -1,4 +1,4 @@
-"""The canned queries behind `trends themes`, `trends papers` and `trends claims`.
+"""The canned queries behind `trends themes`, `papers`, `claims`, `progress` and `checks`.
 
 Each builds one parameterized SQL statement for the read-only store; user text never becomes SQL.
 """
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import store
+from pipeline import datasets, store
+from pipeline.claim_checks import CHECKS
 
 CLAIM_KINDS = ("speedup", "reduction", "score", "improvement", "scale")
 CLAIM_ROLES = ("result", "baseline", "context", "all")
@@ -111,3 +112,141 @@ def find_claims(processed: Path, filters: ClaimFilter) -> pd.DataFrame:
 
 def _limit(limit: int | None) -> str:
     return f" limit {int(limit)}" if limit else ""
+
+
+# --------------------------------------------------------------------------- progress and checks
+
+FRONTIER_COLUMNS = (
+    "f.metric, f.dataset, f.unit, f.n_papers as papers, f.n_steps as steps, f.first_value as first, "
+    "f.first_period, f.best_value as best, f.best_period, round(f.change_per_year, 4) as per_year, "
+    "bp.title as best_paper, f.theme_id"
+)
+
+
+@dataclass(frozen=True)
+class ProgressFilter:
+    """The filters of `trends progress`; None means 'any'. Without a theme, frontiers over all papers."""
+
+    metric: str | None = None
+    dataset: str | None = None
+    theme: str | None = None
+    all_points: bool = False
+    limit: int | None = None
+
+
+def frontiers_or_steps(processed: Path, filters: ProgressFilter) -> pd.DataFrame:
+    """The steps of the one frontier the filters name, or the list of frontiers when they name several."""
+    _require_table(processed, "frontiers")
+    clauses: list[tuple[str, list]] = []
+    if filters.metric:
+        clauses.append(("list_contains(?, f.metric)", [_resolve(processed, "metric", filters.metric)]))
+    if filters.dataset:
+        clauses.append(("list_contains(?, f.dataset)", [resolve_datasets(processed, filters.dataset)]))
+    if filters.theme is not None:
+        clauses.append(("list_contains(?, f.theme_id)", [resolve_themes(processed, filters.theme)]))
+    else:
+        clauses.append(("f.theme_id is null", []))
+    where, params = _where(clauses)
+    found = store.query(processed, f"select {FRONTIER_COLUMNS} from frontiers f left join papers bp "
+                                   f"on bp.paper_id = f.best_paper_id where {where} "
+                                   "order by f.theme_id nulls first, f.n_papers desc, f.metric, f.dataset", params)
+    if found.empty and filters.theme is not None:
+        raise store.StoreError(f"no frontier within theme {filters.theme!r} matches; a theme's frontier is kept "
+                               "only where it differs from the one over all papers (drop --theme to see those)")
+    if len(found) != 1 or not (filters.metric or filters.dataset):
+        found = found if filters.theme is not None else found.drop(columns="theme_id")
+        return found.head(filters.limit) if filters.limit else found
+    return frontier_steps(processed, found.iloc[0], filters)
+
+
+def frontier_steps(processed: Path, frontier: pd.Series, filters: ProgressFilter) -> pd.DataFrame:
+    """One frontier's steps (or every paper's point with `all_points`), oldest first."""
+    theme_clause = "p.theme_id is null" if pd.isna(frontier["theme_id"]) else "p.theme_id = ?"
+    params = [frontier["metric"], frontier["dataset"]] + ([] if pd.isna(frontier["theme_id"]) else [int(frontier["theme_id"])])
+    steps_only = "" if filters.all_points else " and p.moved_frontier"
+    extra = "p.frontier_value, p.moved_frontier, " if filters.all_points else ""
+    sql = (
+        f"select p.period, p.value, p.previous_value as previous, {extra}pa.title, p.text, p.paper_id "
+        "from frontier_points p left join papers pa using (paper_id) "
+        f"where p.metric = ? and p.dataset = ? and {theme_clause}{steps_only} "
+        "order by p.period_order, p.value desc, pa.title"
+    )
+    return store.query(processed, sql + _limit(filters.limit), params)
+
+
+def resolve_datasets(processed: Path, spec: str) -> list[str]:
+    """Datasets a name stands for: the same spelling key or alias ("ImageNet 256" → "ImageNet 256×256"),
+    else the datasets whose name contains the text."""
+    key = datasets.dataset_key(spec)
+    known = datasets.alias_table().lookup(key)
+    exact = store.query(processed, "select distinct dataset from dataset_aliases where key = ? or dataset = ? "
+                                   "order by 1", [key, known[0] if known else spec])["dataset"].tolist()
+    return exact or _resolve(processed, "dataset", spec)
+
+
+def _resolve(processed: Path, column: str, spec: str) -> list[str]:
+    """Values of a frontiers column equal to `spec` (any case), else containing it."""
+    sql = f"select distinct {column} from frontiers where lower({column}) = lower(?) order by 1"
+    values = store.query(processed, sql, [spec])[column].tolist()
+    if not values:
+        sql = f"select distinct {column} from frontiers where {column} ilike ? order by 1"
+        values = store.query(processed, sql, [f"%{spec}%"])[column].tolist()
+    if not values:
+        raise store.StoreError(f"no frontier has a {column} matching {spec!r}; `trends progress` lists them")
+    return values
+
+
+@dataclass(frozen=True)
+class CheckFilter:
+    """The filters of `trends checks`; None means 'any'."""
+
+    check: str | None = None
+    metric: str | None = None
+    dataset: str | None = None
+    paper: str | None = None
+    limit: int | None = 50
+
+
+def find_checks(processed: Path, filters: CheckFilter) -> pd.DataFrame:
+    _require_table(processed, "claim_checks")
+    clauses: list[tuple[str, list]] = []
+    if filters.check:
+        check = " ".join(filters.check.replace("-", " ").replace("_", " ").split()).lower()
+        if check not in CHECKS:
+            raise store.StoreError(f"unknown check {filters.check!r}; choose from {', '.join(CHECKS)}")
+        clauses.append(("k.check = ?", [check]))
+    if filters.metric:
+        clauses.append(("k.metric ilike ?", [f"%{filters.metric}%"]))
+    if filters.dataset:
+        clauses.append(("k.dataset ilike ?", [f"%{filters.dataset}%"]))
+    if filters.paper:
+        clauses.append(("(p.title ilike ? or p.paper_id = ?)", [f"%{filters.paper}%", filters.paper]))
+    where, params = _where(clauses)
+    sql = (
+        "select k.check, k.metric, k.dataset, k.value, k.unit, p.title, k.detail, "
+        "regexp_replace(trim(k.sentence), '\\s+', ' ', 'g') as sentence, k.paper_id "
+        "from claim_checks k left join papers p using (paper_id) "
+        f"where {where} order by k.check, k.metric, p.title, k.start"
+    )
+    return store.query(processed, sql + _limit(filters.limit), params)
+
+
+def no_frontier_note(processed: Path) -> str | None:
+    """Why the database has no frontier, or None when it has some."""
+    from pipeline.frontiers import no_frontier_reason  # scipy loads only when there is something to explain
+
+    if not store.query(processed, "select 1 from frontiers limit 1").empty:
+        return None
+    tables = store.read_tables(processed, ["papers", "appearances", "claims"])
+    return no_frontier_reason(tables["papers"], tables["appearances"], tables["claims"])
+
+
+def _where(clauses: list[tuple[str, list]]) -> tuple[str, list]:
+    """One SQL condition and its parameters from (clause, parameters) pairs; no clause: every row."""
+    return " and ".join(clause for clause, _ in clauses) or "true", [value for _, values in clauses for value in values]
+
+
+def _require_table(processed: Path, name: str) -> None:
+    tables = store.query(processed, "select table_name from information_schema.tables")["table_name"].tolist()
+    if name not in tables:
+        raise store.StoreError(f"the database has no {name} table (made by an older version); run `trends run --force`")

@@ -25,6 +25,7 @@ from pipeline import embed, ingest, lock, outputs, schema, store, theme_updates
 from pipeline.claims import extract_claims
 from pipeline.embed_cache import EmbeddingCache
 from pipeline.errors import Interrupted
+from pipeline.frontiers import progress_tables
 from pipeline.settings import Settings, check_report, check_run
 
 # Vectors are flushed to the cache every this many texts, and whatever is finished when Ctrl-C comes.
@@ -170,7 +171,8 @@ def fingerprint(settings: Settings, sources: list[Path]) -> str:
     """A digest of everything a run's outputs depend on: input bytes, result-changing settings, code."""
     code = Path(__file__).resolve().parent
     digest = hashlib.sha256(repr((settings.model, settings.n_themes, settings.seed)).encode())
-    for path in [*sources, *sorted(code.rglob("*.py")), *sorted(code.rglob("*.j2")), *sorted(code.rglob("*.toml"))]:
+    for path in [*sources, *sorted(code.rglob("*.py")), *sorted(code.rglob("*.j2")), *sorted(code.rglob("*.toml")),
+                 *sorted(code.rglob("*.csv"))]:
         digest.update(path.name.encode())
         try:
             with open(path, "rb") as handle:  # in chunks: an arXiv snapshot is gigabytes
@@ -344,6 +346,9 @@ def build_outputs(settings: Settings, sources: list[Path], digest: str, progress
         claims = extract_claims(papers)
         status["note"] = f"{len(claims)} claims in {claims['paper_id'].nunique()} papers"
     tables.update(papers=papers, themes=theme_table, claims=claims)
+    with progress.stage("progress") as status:
+        tables.update(progress_tables(papers, claims))
+        status["note"] = f"{len(tables['frontiers'])} frontiers, {len(tables['claim_checks'])} claims to check"
     tables["run_info"] = run_info(settings, digest, theme_info, progress.timings)
     with outputs.staged_outputs(settings.processed_dir) as staged:
         with progress.stage("store") as status:

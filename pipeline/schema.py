@@ -72,6 +72,66 @@ RUN_INFO: Columns = {
     "value": ("string", "its value, as text"),
 }
 
+DATASET_ALIASES: Columns = {
+    "name": ("string", "a dataset name as the claims write it (claims.dataset)"),
+    "dataset": ("string", "the benchmark it counts as in frontiers and checks"),
+    "key": ("string", "the spelling-free key names are merged by"),
+    "rule": ("string", "as written | spelling (same key) | alias table (pipeline/data/dataset_aliases.csv)"),
+    "n_claims": ("Int64", "claims that use this name"),
+}
+
+FRONTIERS: Columns = {
+    "theme_id": ("Int64", "the theme whose papers the frontier is of; null: all papers"),
+    "metric": ("string", "the metric (claims.metric)"),
+    "dataset": ("string", "the normalized dataset (dataset_aliases.dataset)"),
+    "unit": ("string", "'%' for shares (fractions converted), '' for bare scores"),
+    "higher_is_better": ("boolean", "the metric's direction, from pipeline/data/metrics.csv"),
+    "period_unit": ("string", "month | year: the steps of the frontier"),
+    "n_papers": ("Int64", "dated papers reporting a result for this metric and dataset"),
+    "n_steps": ("Int64", "times the best value improved (the first report counts as one)"),
+    "first_period": ("string", "period of the first report"),
+    "first_value": ("float64", "the first reported value"),
+    "first_paper_id": ("string", "the paper that reported it"),
+    "best_period": ("string", "period the current best was reported"),
+    "best_value": ("float64", "the best value reported so far"),
+    "best_paper_id": ("string", "the paper that reported it"),
+    "last_period": ("string", "the latest period with a report"),
+    "years": ("float64", "years from the first to the latest period"),
+    "change_per_year": ("float64", "relative change of the best value per year: (best/first)^(1/years) - 1"),
+}
+
+FRONTIER_POINTS: Columns = {
+    "theme_id": ("Int64", "as in frontiers"),
+    "metric": ("string", "as in frontiers"),
+    "dataset": ("string", "as in frontiers"),
+    "period": ("string", "the paper's month or year"),
+    "period_order": ("Int64", "sortable period (yyyymm, or yyyy00)"),
+    "period_start": ("datetime64[s]", "first day of the period: the time axis"),
+    "paper_id": ("string", "the paper"),
+    "value": ("float64", "its best result for this metric and dataset, on the metric's scale"),
+    "frontier_value": ("float64", "the best value reported up to and including this period"),
+    "moved_frontier": ("boolean", "true when this paper set a new best (a step of the frontier)"),
+    "previous_value": ("float64", "the best value before this step; null for the first report"),
+    "text": ("string", "the evidence: claims.text of the claim"),
+    "start": ("Int64", "claims.start of the claim"),
+    "end": ("Int64", "claims.end of the claim"),
+}
+
+CLAIM_CHECKS: Columns = {
+    "paper_id": ("string", "the paper"),
+    "check": ("string", "out of range | outlier | inconsistent | direction"),
+    "metric": ("string", "the claim's metric"),
+    "dataset": ("string", "the normalized dataset, if stated"),
+    "value": ("float64", "the value as stated (claims.value)"),
+    "unit": ("string", "the unit as stated (claims.unit)"),
+    "detail": ("string", "why the claim does not add up, in one sentence"),
+    "text": ("string", "the evidence: claims.text"),
+    "start": ("Int64", "claims.start"),
+    "end": ("Int64", "claims.end"),
+    "sentence": ("string", "the sentence of the abstract that holds the claim (exact text)"),
+    "sentence_start": ("Int64", "offset of the sentence in the abstract"),
+}
+
 TABLES: dict[str, Columns] = {
     "papers": PAPERS,
     "appearances": APPEARANCES,
@@ -79,6 +139,10 @@ TABLES: dict[str, Columns] = {
     "claims": CLAIMS,
     "warnings": WARNINGS,
     "run_info": RUN_INFO,
+    "dataset_aliases": DATASET_ALIASES,
+    "frontiers": FRONTIERS,
+    "frontier_points": FRONTIER_POINTS,
+    "claim_checks": CLAIM_CHECKS,
 }
 
 

@@ -64,3 +64,18 @@ def default_run(tmp_path_factory, shared_cache) -> dict[str, Path]:
     paths = {"processed": out / "processed", "reports": out / "reports", "cache": shared_cache}
     run_cli("run", "--input", str(RAW_DIR), *(f"--{k}={v}" for k, v in paths.items()))
     return paths
+
+
+def corpus_records(name: str, ids: list[str]) -> list[dict]:
+    """Records of a shared corpus by id, in the order asked; skips the test when the corpus is absent."""
+    path = SHARED / "corpora" / name
+    if not path.exists():
+        pytest.skip(f"corpus not found at {path}")
+    wanted, found = set(ids), {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if any(f'"{i}"' in line for i in wanted):
+                record = json.loads(line)
+                if record.get("id") in wanted:
+                    found[record["id"]] = record
+    return [found[i] for i in ids]

@@ -20,6 +20,7 @@ from pipeline import trends
 from pipeline.report import figures
 from pipeline.report.map_page import map_page_html
 from pipeline.report.maps import theme_map_figure
+from pipeline.report.progress import progress_section
 from pipeline.report.style import theme_color
 from pipeline.safety import markdown_text, safe_href
 
@@ -56,6 +57,8 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
         pngs["speedups_by_theme"] = figures.speedup_distribution(board, themes)
     if not heat.empty:
         pngs["theme_metric_heatmap"] = figures.theme_metric_heatmap(heat, themes)
+    progress = progress_section(tables)
+    pngs.update(progress.figures)
     figs = Figures({stem: _png(fig) for stem, fig in pngs.items()})
 
     context = {
@@ -70,6 +73,7 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
         "metrics": {name: table.to_dict("records") for name, table in metric_tables.items()},
         "per_theme": per_theme_sections(papers, themes, claims),
         "quality": quality(tables),
+        "progress": progress.context,
         "figures": figs,
     }
     env = _environment()
@@ -80,7 +84,7 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
     }
     files.update({f"figures/{stem}.png": png for stem, png in figs.png.items()})
     files.update({f"tables/{name}.csv": frame.to_csv(index=False).encode("utf-8")
-                  for name, frame in csv_tables(tables, shares, growth, board).items()})
+                  for name, frame in {**csv_tables(tables, shares, growth, board), **progress.tables}.items()})
     return files
 
 
