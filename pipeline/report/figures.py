@@ -39,22 +39,32 @@ def theme_share_chart(shares: pd.DataFrame, themes: pd.DataFrame, unit: str, top
         ax.stackplot(times, (table.to_numpy() * 100).T, colors=colours, labels=names, edgecolor="white", linewidth=0.4)
         for time in times:
             ax.axvline(time, color="white", linewidth=0.6, alpha=0.7)
-        step = max(1, len(periods) // 16)
-        ax.set_xticks(times[::step], periods[::step], rotation=45 if len(periods) > 6 else 0,
-                      ha="right" if len(periods) > 6 else "center")
+        shown = _spaced(times, min_gap=(times.max() - times.min()) / 20)
+        ax.set_xticks(times[shown], [periods[i] for i in shown], rotation=45 if len(shown) > 6 else 0,
+                      ha="right" if len(shown) > 6 else "center")
         if len(periods) <= 12:
             counts = shares.groupby("time")["period_papers"].first()
-            for time, n in counts.items():
-                ax.text(time, 101, f"n={n}", ha="center", va="bottom", fontsize=8, color="#444444")
+            for i in shown:
+                ax.text(times[i], 101, f"n={counts[times[i]]}", ha="center", va="bottom", fontsize=8, color="#444444")
         ax.set_xlim(times.min(), times.max() if len(times) > 1 else times.min() + 1)
         ax.set_ylim(0, 108)
         ax.set_ylabel("share of papers (%)")
         ax.set_xlabel({"day": "page date (days apart as on the calendar)", "month": "month", "year": "year"}.get(unit, unit))
-        shown = "" if "other" not in table.columns else f" ({top} most changing themes; the rest in grey)"
-        ax.set_title(f"Theme share over time{shown}")
+        note = "" if "other" not in table.columns else f" ({top} most changing themes; the rest in grey)"
+        ax.set_title(f"Theme share over time{note}")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
         fig.tight_layout()
         return fig
+
+
+def _spaced(times: np.ndarray, min_gap: float) -> list[int]:
+    """Indices of the periods to label: the first, then each at least `min_gap` after the last labelled
+    (Mar 11, 12 and 14 share one label's width on an axis that runs to June)."""
+    shown: list[int] = []
+    for i, time in enumerate(times):
+        if not shown or time - times[shown[-1]] >= min_gap:
+            shown.append(i)
+    return shown
 
 
 def speedup_distribution(board: pd.DataFrame, themes: pd.DataFrame) -> Figure:

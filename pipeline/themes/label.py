@@ -171,13 +171,21 @@ def _nameable(vocabulary: Vocabulary) -> np.ndarray:
         words, shown = term.split(), vocabulary.display(term)
         if not _nameable_term(term) or adjective_like(words[-1]) or words[0] in corpus_wide:
             return False  # "autoregressive X" in a listing of autoregressive papers: X says it
+        if words[0] in VERB_STARTS or any(c.isdigit() for c in term):
+            return False  # "generating images" is a clause, "UCF101" a data set: neither a title
         if len(words) > 1 or any(c.isupper() for c in shown[1:]):
             return True
-        # a lone word heads phrases ("humanoid robot") as often as it modifies them, unlike "speculative"
-        return heads[words[0]] > 0 and heads[words[0]] >= modifiers[words[0]] / 3
+        # a lone word must be a noun by its ending and head phrases ("video tokenization") as often
+        # as it modifies them: not "speculative", "capture" or "likelihood"-like verbs and adjectives
+        return words[0].endswith(NOUN_ENDINGS) and heads[words[0]] >= modifiers[words[0]] / 3
     return np.array([noun_phrase(term) for term in vocabulary.terms], dtype=bool)
 
 
+VERB_STARTS = frozenset("""
+    generating generate generates capturing capture captures reducing reduce reduces improving
+    accelerating accelerate enabling making allowing producing achieving yielding providing using
+    learn learns learned
+""".split())
 NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ing", "ers", "ism", "ics", "ance", "ence", "ogy", "ure")
 _ADJECTIVE_ENDINGS = ("ive", "ous", "ful", "able", "ible", "ic", "ary", "less", "ical", "ed")
 _NOUNS_ENDING_LIKE_ADJECTIVES = frozenset("""
