@@ -5,6 +5,7 @@ Run from the repository root (needs the `bench` extra: pip install -e '.[bench]'
     .venv/bin/python -m benchmarks.themes_vs_bertopic                       # 194 + 5,000-paper samples
     .venv/bin/python -m benchmarks.themes_vs_bertopic --full --seeds 2      # also the whole corpora
     .venv/bin/python -m benchmarks.themes_vs_bertopic --layout              # map layouts: UMAP vs openTSNE
+    .venv/bin/python -m benchmarks.themes_vs_bertopic --corpora arxiv --speed 2000 5000 25841   # stage times
 
 Vectors come from an embedding cache (`--cache`, default data/cache; /work/devcache holds both
 shared corpora) keyed like the pipeline's: model all-MiniLM-L6-v2, text = embed.clean_text; a
@@ -259,6 +260,50 @@ def compare_layouts(corpus: Corpus) -> list[dict]:
     return rows
 
 
+def stage_times(corpus: Corpus) -> dict[str, tuple[float, float]]:
+    """CPU and wall seconds of each step of `trends run`'s themes and layout stages on one corpus."""
+    from pipeline.themes.label import PhraseLabeller
+
+    vectors = normalize(corpus.vectors)
+    times: dict[str, tuple[float, float]] = {}
+
+    def timed(name, work):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        result = work()
+        times[name] = (time.process_time() - started_cpu, time.perf_counter() - started)
+        return result
+
+    graph = timed("neighbour graph", lambda: themes.neighbour_graph(vectors))
+    clusterer = timed("spectral + Ward + k-means", lambda: themes.SpectralWardThemes(random_state=0).fit(vectors, graph))
+    vocabulary = timed("phrase vocabulary", lambda: Vocabulary.of(corpus.docs))
+    labels, area_of = clusterer.labels_, clusterer.area_of_theme_
+    siblings = [np.flatnonzero(area_of == area_of[t]) for t in range(len(area_of))]
+    titles = [doc.split(". ", 1)[0] for doc in corpus.docs]
+    timed("names (mean-vector phrases)", lambda: PhraseLabeller().name(vocabulary, vectors, labels, siblings, titles))
+    timed("layout: UMAP", lambda: themes.UMAPLayout().fit_transform(vectors, graph))
+    return times
+
+
+def speed(corpus: Corpus, sizes: list[int]) -> None:
+    """Themes + layout at several sample sizes of one corpus, with each step's growth exponent."""
+    rows = {}
+    for size in sizes:
+        chosen = np.sort(np.random.default_rng(0).choice(len(corpus.docs), min(size, len(corpus.docs)), replace=False))
+        sample = Corpus(corpus.name, [corpus.docs[i] for i in chosen], corpus.vectors[chosen], None)
+        rows[len(chosen)] = stage_times(sample)
+        print(len(chosen), rows[len(chosen)], flush=True)
+    ns = sorted(rows)
+    print("\n| step | " + " | ".join(f"n={n:,} CPU s (wall)" for n in ns) + " | growth exponent (CPU) |")
+    print("|---|" + "---:|" * (len(ns) + 1))
+    for step in rows[ns[0]]:
+        cpu = [rows[n][step][0] for n in ns]
+        exponent = np.log(cpu[-1] / cpu[0]) / np.log(ns[-1] / ns[0]) if cpu[0] > 0 and len(ns) > 1 else float("nan")
+        print(f"| {step} | " + " | ".join(f"{rows[n][step][0]:.1f} ({rows[n][step][1]:.1f})" for n in ns)
+              + f" | {exponent:.2f} |")
+    totals = [sum(c for c, _ in rows[n].values()) for n in ns]
+    print("| total | " + " | ".join(f"{t:.1f}" for t in totals) + " | |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, nargs="+", default=[ROOT / "data" / "cache" / "embeddings"],
@@ -270,7 +315,13 @@ def main() -> None:
     parser.add_argument("--corpora", nargs="*", default=["default", "arxiv", "conference"])
     parser.add_argument("--layout", action="store_true", help="compare map layouts instead of clusterings")
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument("--speed", type=int, nargs="*", help="time themes + layout at these sample sizes instead")
     args = parser.parse_args()
+    if args.speed:
+        themes.UMAPLayout().fit_transform(normalize(np.random.default_rng(0).standard_normal((300, 8))))  # JIT
+        for name in args.corpora:
+            speed(load(name, args.cache, None), args.speed)
+        return
     corpora = []
     for name in args.corpora:
         if name != "default" and not (CORPORA / ("arxiv_2025_26.jsonl" if name == "arxiv" else "conference_abstracts.jsonl")).exists():

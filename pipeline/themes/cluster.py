@@ -145,20 +145,19 @@ def _areas_of_themes(labels: np.ndarray, paper_area: np.ndarray) -> np.ndarray:
     n_themes = int(labels.max()) + 1
     counts = np.zeros((n_themes, int(paper_area.max()) + 1), dtype=int)
     np.add.at(counts, (labels, paper_area), 1)
-    area = counts.argmax(axis=1)
-    _, area = np.unique(area, return_inverse=True)
-    sizes = np.bincount(area, weights=np.bincount(labels, minlength=n_themes))
-    order = np.lexsort((np.arange(len(sizes)), -sizes))
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    return rank[area]
+    _, area = np.unique(counts.argmax(axis=1), return_inverse=True)
+    return _rank(np.bincount(area, weights=np.bincount(labels, minlength=n_themes)))[area]
 
 
 def by_size(labels: np.ndarray) -> np.ndarray:
     """Renumber clusters 0.. so 0 is the largest (ties: the lower original number first); empty ones vanish."""
     _, labels = np.unique(labels, return_inverse=True)
-    sizes = np.bincount(labels)
+    return _rank(np.bincount(labels))[labels]
+
+
+def _rank(sizes: np.ndarray) -> np.ndarray:
+    """New number of each group: 0 for the largest, ties by the lower old number."""
     order = np.lexsort((np.arange(len(sizes)), -sizes))
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    return rank[labels]
+    return rank
