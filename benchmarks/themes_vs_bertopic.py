@@ -27,7 +27,7 @@ import json
 import re
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -145,18 +145,18 @@ def evoc(corpus: Corpus, seed: int) -> dict[str, Fit]:
 
 
 def _keyword_fit(labels: np.ndarray, vocabulary: Vocabulary) -> Fit:
-    from pipeline.themes.label import PhraseLabeller
+    from pipeline.themes.label import PhraseLabeller, keyword_scores
 
     clustered = labels >= 0
     if not clustered.any():
         return Fit(labels, [], [])
     _, dense = np.unique(labels[clustered], return_inverse=True)
     keywords = PhraseLabeller()._keywords  # the same c-TF-IDF keywords ours get
-    counts = vocabulary.group_counts(dense) / np.bincount(dense)[:, None]
-    corpus_share = np.asarray(vocabulary.counts[clustered].sum(axis=0)).ravel() / clustered.sum()
-    from pipeline.themes.label import _contrast
-
-    terms = [keywords(vocabulary, row) for row in _contrast(counts, corpus_share)]
+    inside = replace(vocabulary, counts=vocabulary.counts[clustered])  # outliers belong to no group
+    in_group = inside.group_counts(dense)
+    corpus_share = np.asarray(inside.counts.sum(axis=0)).ravel() / clustered.sum()
+    scores = keyword_scores(inside, in_group / np.bincount(dense)[:, None], in_group, corpus_share)
+    terms = [keywords(vocabulary, row) for row in scores]
     return Fit(labels, [" ".join(t[:3]) for t in terms], terms)
 
 
