@@ -33,7 +33,7 @@ KEYWORD_MAX_WORDS = 3
 # A name's phrase must be used by this share of the group's papers (and by two at least) ...
 MIN_COVERAGE = 0.15
 # A lone word ("Attention", "Throughput") names a section less well than a phrase that uses it.
-SINGLE_WORD_WEIGHT = 0.7
+SINGLE_WORD_WEIGHT = 0.5
 # ... and by at most this share of the corpus: "autoregressive" in a listing of autoregressive papers names nothing.
 MAX_CORPUS_SHARE = 0.25
 
