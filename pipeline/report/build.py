@@ -134,7 +134,8 @@ def summary_sentences(tables: dict[str, pd.DataFrame], unit: str, growth: pd.Dat
     sentences = [f"The corpus has {len(papers)} unique papers from {len(apps)} appearances in {sources} "
                  f"source{'s' if sources != 1 else ''}{_date_span(apps, papers)}."]
     n_areas = themes["area_id"].nunique() if "area_id" in themes else 0
-    sentences.append(f"They fall into {len(themes)} themes in {n_areas} areas; {claims['paper_id'].nunique()} papers make "
+    in_areas = f" in {n_areas} areas" if n_areas else ""
+    sentences.append(f"They fall into {len(themes)} themes{in_areas}; {claims['paper_id'].nunique()} papers make "
                      f"{len(claims)} numeric claims ({_kind_counts(claims)}).")
     speedups = board[board["kind"] == "speedup"].drop_duplicates("paper_id").head(3)
     if not speedups.empty:
