@@ -6,7 +6,9 @@ owns the file system, the embedding cache, timings and the progress display.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import resource
 import sys
 import time
@@ -242,45 +244,91 @@ def embed_papers(texts: list[str], settings: Settings, progress: Progress) -> np
 # --------------------------------------------------------------------------- themes
 
 
+@dataclass(frozen=True)
+class StoredThemes:
+    """The last run's paper themes and positions, its themes, areas and lineage tables, and whether
+    it was made with the settings of this run (only then may its themes be extended)."""
+
+    papers: pd.DataFrame
+    themes: pd.DataFrame
+    areas: pd.DataFrame
+    lineage: pd.DataFrame
+    same_settings: bool
+
+
 def assign_themes(papers: pd.DataFrame, docs: list[str], vectors: np.ndarray, settings: Settings,
-                  progress: Progress) -> tuple[np.ndarray, np.ndarray, pd.DataFrame, dict]:
-    """Theme ids, map positions, the themes table and how they were made.
+                  progress: Progress) -> tuple[np.ndarray, np.ndarray, dict[str, pd.DataFrame], dict]:
+    """Theme ids, map positions, the themes/areas/theme_lineage tables and how they were made.
 
     When the stored run used the same model, seed and theme count and most papers are already known,
-    the stored themes are extended (old papers keep theme and place); otherwise all are re-clustered.
+    the stored themes are extended (old papers keep theme and place); otherwise all are re-clustered
+    and the lineage table says what became of the stored themes.
     """
     ids = papers["paper_id"].tolist()
     previous = stored_themes(settings)
-    if previous is not None and theme_updates.can_extend(ids, previous[0]):
+    if previous is not None and previous.same_settings and not settings.recluster and not previous.areas.empty \
+            and theme_updates.can_extend(ids, previous.papers):
         with progress.stage("themes") as status:
-            extension = theme_updates.extend_themes(vectors, ids, *previous)
+            extension = theme_updates.extend_themes(vectors, ids, previous.papers, previous.themes, previous.areas)
             status["note"] = (f"kept the {len(extension.themes)} stored themes, placed "
                               f"{extension.info['n_new_papers']} new papers (--recluster re-fits)")
-        return extension.labels, extension.coords, extension.themes, extension.info
+        tables = {"themes": extension.themes, "areas": extension.areas, "theme_lineage": previous.lineage}
+        return extension.labels, extension.coords, tables, extension.info
     from pipeline import themes  # scikit-learn loads only when clustering, not for reports or warm runs
+    from pipeline.themes.lineage import theme_lineage
 
     with progress.stage("themes") as status:
-        fitted = themes.fit_themes(vectors, docs, paper_ids=ids, n_themes=settings.n_themes, seed=settings.seed)
-        status["note"] = f"{len(fitted.themes)} themes ({fitted.info.get('selection', '')})"
+        fitted = themes.fit_themes(vectors, docs, paper_ids=ids, titles=papers["title"].tolist(),
+                                   n_themes=settings.n_themes, seed=settings.seed,
+                                   encoder=phrase_encoder(settings))
+        status["note"] = f"{len(fitted.themes)} themes in {len(fitted.areas)} areas ({fitted.info['selection']})"
+    # numba keeps UMAP's compiled code here, so only the first run on a machine pays the JIT
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(settings.cache_dir).resolve() / "numba"))
     with progress.stage("layout"):
-        coords = themes.layout_2d(vectors, seed=settings.seed)
-    return fitted.labels, coords, fitted.themes, fitted.info
+        coords = themes.layout_2d(vectors, seed=settings.seed, graph=fitted.graph)
+    lineage = schema.empty(schema.THEME_LINEAGE)
+    if previous is not None and not previous.papers.empty:
+        lineage = theme_lineage(previous.papers, previous.themes, papers.assign(theme_id=fitted.labels), fitted.themes)
+    tables = {"themes": fitted.themes, "areas": fitted.areas, "theme_lineage": lineage}
+    return fitted.labels, coords, tables, fitted.info
 
 
-def stored_themes(settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The last run's paper themes and positions and its themes table, if made with the same settings."""
-    if settings.recluster or not store.database_path(settings.processed_dir).exists():
+def phrase_encoder(settings: Settings) -> Callable[[list[str]], np.ndarray]:
+    """Embed label candidates with the run's model, through the embedding cache: a re-cluster of a
+    known corpus finds its phrases there, and the model is loaded only for phrases never seen."""
+    def encode(phrases: list[str]) -> np.ndarray:
+        cache = EmbeddingCache(settings.cache_dir / "embeddings", model_key=settings.model)
+        hashes = [embed.text_hash(phrase) for phrase in phrases]
+        found = cache.get_many(hashes)
+        missing = [phrase for phrase, key in zip(phrases, hashes) if key not in found]
+        if missing:
+            vectors = embed.encode(_model(settings.model, settings.device), missing, settings.batch_size)
+            cache.put_many({embed.text_hash(phrase): vector for phrase, vector in zip(missing, vectors)})
+            cache.flush()
+            found = cache.get_many(hashes)
+        return np.stack([found[key] for key in hashes])
+    return encode
+
+
+_model = functools.lru_cache(maxsize=1)(embed.load_model)
+
+
+def stored_themes(settings: Settings) -> StoredThemes | None:
+    """The last run's themes, if there is a readable database with themes in it."""
+    if not store.database_path(settings.processed_dir).exists():
         return None
     try:
-        stored = store.read_tables(settings.processed_dir, ["papers", "themes", "run_info"])
+        stored = store.read_tables(settings.processed_dir, ["papers", "themes", "areas", "theme_lineage", "run_info"])
     except store.StoreError:
+        return None
+    if stored["themes"].empty:
         return None
     info = dict(zip(stored["run_info"]["key"], stored["run_info"]["value"]))
     expected = {"model": settings.model, "seed": str(settings.seed),
                 "n_themes requested": str(settings.n_themes or "automatic")}
-    if any(info.get(key) != value for key, value in expected.items()) or stored["themes"].empty:
-        return None
-    return stored["papers"][["paper_id", "theme_id", "x", "y"]], stored["themes"]
+    return StoredThemes(papers=stored["papers"][["paper_id", "theme_id", "x", "y"]], themes=stored["themes"],
+                        areas=stored["areas"], lineage=stored["theme_lineage"],
+                        same_settings=all(info.get(key) == value for key, value in expected.items()))
 
 
 # --------------------------------------------------------------------------- the run
@@ -340,12 +388,12 @@ def build_outputs(settings: Settings, sources: list[Path], digest: str, progress
     papers = tables["papers"]
     docs = [embed.clean_text(title, abstract) for title, abstract in zip(papers["title"], papers["abstract"])]
     vectors = embed_papers(docs, settings, progress)
-    labels, coords, theme_table, theme_info = assign_themes(papers, docs, vectors, settings, progress)
+    labels, coords, theme_tables, theme_info = assign_themes(papers, docs, vectors, settings, progress)
     papers = papers.assign(theme_id=labels, x=coords[:, 0], y=coords[:, 1])
     with progress.stage("claims") as status:
         claims = extract_claims(papers)
         status["note"] = f"{len(claims)} claims in {claims['paper_id'].nunique()} papers"
-    tables.update(papers=papers, themes=theme_table, claims=claims)
+    tables.update(papers=papers, claims=claims, **theme_tables)
     with progress.stage("progress") as status:
         tables.update(progress_tables(papers, claims))
         status["note"] = f"{len(tables['frontiers'])} frontiers, {len(tables['claim_checks'])} claims to check"

@@ -35,12 +35,31 @@ APPEARANCES: Columns = {
 
 THEMES: Columns = {
     "theme_id": ("Int64", "theme number, 0-based, largest theme first"),
-    "label": ("string", "short human-readable name"),
+    "label": ("string", "name: the phrase (or two) most typical of the theme and distinct from its siblings"),
+    "description": ("string", "one line: its most typical paper's title and its distinctive terms"),
     "keywords": ("string", "top c-TF-IDF terms, comma-separated"),
     "size": ("Int64", "number of papers"),
     "representative_ids": ("string", "paper_ids closest to the theme centre, comma-separated"),
-    "parent_id": ("Int64", "the coarser theme group this theme belongs to"),
-    "parent_label": ("string", "label of the coarser theme group"),
+    "area_id": ("Int64", "the area (areas.area_id) this theme belongs to"),
+    "area_label": ("string", "name of that area"),
+}
+
+AREAS: Columns = {
+    "area_id": ("Int64", "area number, 0-based, largest area first"),
+    "label": ("string", "name, distinct from its themes' names"),
+    "description": ("string", "one line: its most typical paper's title and its distinctive terms"),
+    "keywords": ("string", "top c-TF-IDF terms, comma-separated"),
+    "size": ("Int64", "number of papers"),
+    "n_themes": ("Int64", "number of themes in it"),
+}
+
+THEME_LINEAGE: Columns = {
+    "old_theme_id": ("Int64", "theme of the previous run; null for a new theme"),
+    "old_label": ("string", "its name in the previous run"),
+    "new_theme_id": ("Int64", "theme of this run; null for a theme that is gone"),
+    "new_label": ("string", "its name in this run"),
+    "n_papers": ("Int64", "papers the two themes share"),
+    "status": ("string", "kept | split | merged | new | gone"),
 }
 
 CLAIMS: Columns = {
@@ -136,6 +155,8 @@ TABLES: dict[str, Columns] = {
     "papers": PAPERS,
     "appearances": APPEARANCES,
     "themes": THEMES,
+    "areas": AREAS,
+    "theme_lineage": THEME_LINEAGE,
     "claims": CLAIMS,
     "warnings": WARNINGS,
     "run_info": RUN_INFO,

@@ -23,11 +23,12 @@ MAX_NEW_SHARE = 0.25
 
 @dataclass(frozen=True)
 class Extension:
-    """Theme ids and map positions for all papers, and the updated themes table."""
+    """Theme ids and map positions for all papers, and the updated themes and areas tables."""
 
     labels: np.ndarray
     coords: np.ndarray
     themes: pd.DataFrame
+    areas: pd.DataFrame
     info: dict
 
 
@@ -41,11 +42,11 @@ def can_extend(paper_ids: list[str], previous: pd.DataFrame) -> bool:
 
 
 def extend_themes(vectors: np.ndarray, paper_ids: list[str], previous: pd.DataFrame,
-                  previous_themes: pd.DataFrame) -> Extension:
+                  previous_themes: pd.DataFrame, previous_areas: pd.DataFrame) -> Extension:
     """Keep stored theme ids and map positions; give new papers the nearest theme and a nearby place.
 
     `previous` holds the stored papers' paper_id, theme_id, x, y; `vectors` are unit vectors in
-    `paper_ids` order. Labels and keywords stay as stored; sizes are recounted.
+    `paper_ids` order. Names, descriptions and keywords stay as stored; sizes are recounted.
     """
     stored = previous.set_index("paper_id").reindex(paper_ids)
     old = stored["theme_id"].notna().to_numpy()
@@ -61,8 +62,11 @@ def extend_themes(vectors: np.ndarray, paper_ids: list[str], previous: pd.DataFr
     labels = labels.astype(int)
     themes = previous_themes.copy()
     themes["size"] = themes["theme_id"].map(pd.Series(labels).value_counts()).fillna(0).astype(int)
+    areas = previous_areas.copy()
+    areas["size"] = areas["area_id"].map(themes.groupby("area_id")["size"].sum()).fillna(0).astype(int)
     info = {"method": "extended stored themes (nearest centre; --recluster re-fits)", "n_new_papers": int((~old).sum())}
-    return Extension(labels=labels, coords=coords, themes=schema.conform(themes, schema.THEMES), info=info)
+    return Extension(labels=labels, coords=coords, themes=schema.conform(themes, schema.THEMES),
+                     areas=schema.conform(areas, schema.AREAS), info=info)
 
 
 def place_near_neighbours(new: np.ndarray, old: np.ndarray, old_coords: np.ndarray,

@@ -43,3 +43,20 @@ def test_new_page_extends_stored_themes_and_unchanged_run_is_skipped(tmp_path, s
 
     result = runner.invoke(app, ["run", *args, "--recluster"])
     assert result.exit_code == 0 and "kept the" not in result.stderr and "layout" in result.stderr
+    lineage = pd.read_parquet(tmp_path / "p" / "theme_lineage.parquet")
+    reclustered = pd.read_parquet(tmp_path / "p" / "themes.parquet")
+    # the stored themes were fitted on 184 papers: re-fitting on 194 keeps most, and accounts for all
+    assert lineage["status"].isin(["kept", "split", "merged", "new", "gone"]).all()
+    assert set(lineage["old_theme_id"].dropna()) == set(themes_after["theme_id"])
+    assert set(lineage["new_theme_id"].dropna()) == set(reclustered["theme_id"])
+    assert (lineage["status"] == "kept").sum() >= len(reclustered) / 2
+    kept = lineage[lineage["status"] == "kept"]
+    assert (kept["n_papers"] > 0).all() and kept["old_label"].notna().all() and kept["new_label"].notna().all()
+    assert "What became of the previous run" in (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+
+    result = runner.invoke(app, ["run", *args, "--recluster", "--seed", "3", "--themes", "12"])
+    assert result.exit_code == 0
+    lineage = pd.read_parquet(tmp_path / "p" / "theme_lineage.parquet")
+    assert lineage["status"].isin(["kept", "split", "merged", "new", "gone"]).all()
+    assert "merged" in set(lineage["status"]), "22 themes into 12 merges some"
+    assert set(lineage["old_theme_id"].dropna()) == set(reclustered["theme_id"])

@@ -27,7 +27,7 @@ from pipeline.safety import markdown_text, safe_href
 LEADERBOARD_ROWS = 30
 # Past this many papers a theme's section lists the most listed and most claiming ones; all are in tables/papers.csv.
 PAPERS_PER_THEME = 60
-PACKAGES = ("literature-trends", "sentence-transformers", "torch", "scikit-learn", "openTSNE", "pandas", "duckdb")
+PACKAGES = ("literature-trends", "sentence-transformers", "torch", "scikit-learn", "umap-learn", "pandas", "duckdb")
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,10 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
     papers, themes, claims = tables["papers"], tables["themes"], tables["claims"]
     periods, unit = trends.paper_periods(papers, tables["appearances"])
     shares = trends.theme_shares(papers, periods)
-    growth = trends.theme_growth(shares)
+    growth = trends.theme_growth(shares, unit)
+    bursts = trends.theme_bursts(shares)
+    areas = tables.get("areas", pd.DataFrame())
+    lineage = tables.get("theme_lineage", pd.DataFrame())
     board = trends.speedup_leaderboard(claims, papers, themes)
     metric_tables = trends.metric_tables(claims, papers)
     heat = trends.theme_metric_counts(claims, papers)
@@ -64,9 +67,14 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
     context = {
         "summary": summary_sentences(tables, unit, growth, board, themes),
         "themes": theme_rows(themes, papers),
+        "areas": area_rows(areas, themes),
+        "lineage": lineage.to_dict("records") if lineage is not None else [],
         "unit": unit,
+        "slope_unit": trends.slope_unit(unit),
         "n_periods": int(shares["period"].nunique()) if not shares.empty else 0,
-        "growth": growth_rows(growth, themes),
+        "min_periods": trends.MIN_PERIODS,
+        "fdr": trends.FDR,
+        "growth": growth_rows(growth, themes, bursts),
         "trending": trends.trending_papers(papers).to_dict("records"),
         "leaderboard": board.head(LEADERBOARD_ROWS).to_dict("records"),
         "n_leaderboard": len(board),
@@ -84,7 +92,7 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
     }
     files.update({f"figures/{stem}.png": png for stem, png in figs.png.items()})
     files.update({f"tables/{name}.csv": frame.to_csv(index=False).encode("utf-8")
-                  for name, frame in {**csv_tables(tables, shares, growth, board), **progress.tables}.items()})
+                  for name, frame in {**csv_tables(tables, shares, growth, board, bursts), **progress.tables}.items()})
     return files
 
 
@@ -132,27 +140,35 @@ def summary_sentences(tables: dict[str, pd.DataFrame], unit: str, growth: pd.Dat
     sources = apps["source"].nunique()
     sentences = [f"The corpus has {len(papers)} unique papers from {len(apps)} appearances in {sources} "
                  f"source{'s' if sources != 1 else ''}{_date_span(apps, papers)}."]
-    sentences.append(f"They fall into {len(themes)} themes; {claims['paper_id'].nunique()} papers make "
+    n_areas = themes["area_id"].nunique() if "area_id" in themes else 0
+    in_areas = f" in {n_areas} areas" if n_areas else ""
+    sentences.append(f"They fall into {len(themes)} themes{in_areas}; {claims['paper_id'].nunique()} papers make "
                      f"{len(claims)} numeric claims ({_kind_counts(claims)}).")
     speedups = board[board["kind"] == "speedup"].drop_duplicates("paper_id").head(3)
     if not speedups.empty:
         items = [f"{format_number(r.value, r.unit)} ({r.metric or 'speed'}, *{r.title}*)" for r in speedups.itertuples()]
         sentences.append("The largest claimed speedups are " + _join(items) + ".")
+    per = trends.slope_unit(unit)
     growing = growth[growth["direction"] == "growing"]
     if not growing.empty:
         top = growing.iloc[0]
         sentences.append(
             f"The fastest-growing theme is “{_label(themes, top.theme_id)}”: its share rises "
-            f"{top.slope_pp:+.1f} percentage points per {unit} (from {top.first_share:.0%} to {top.last_share:.0%}, "
-            f"p = {top.p_value:.2g})."
+            f"{top.slope_pp:+.1f} percentage points per {per} (from {top.first_share:.0%} to {top.last_share:.0%}, "
+            f"q = {top.q_value:.2g} after correcting for {len(growth)} themes)."
         )
+    elif not growth.empty and (growth["direction"] == "too few periods to tell").all():
+        top = growth.iloc[0]
+        sentences.append(f"With {top.n_periods} dated periods there are too few periods to tell whether any theme "
+                         f"grows; the largest slope is “{_label(themes, top.theme_id)}” at {top.slope_pp:+.1f} pp per "
+                         f"{per} ({top.first_share:.0%} → {top.last_share:.0%}, q = {top.q_value:.2g}).")
     elif not growth.empty:
         top = growth.iloc[0]
-        sentences.append(f"No theme's share grows by 1 percentage point or more per {unit} with p ≤ 0.1; the "
-                         f"largest slope is “{_label(themes, top.theme_id)}” at {top.slope_pp:+.1f} pp per {unit} "
-                         f"(p = {top.p_value:.2g}).")
+        sentences.append(f"No theme's share grows at a false discovery rate of {trends.FDR:.0%}; the largest slope "
+                         f"is “{_label(themes, top.theme_id)}” at {top.slope_pp:+.1f} pp per {per} "
+                         f"(q = {top.q_value:.2g}).")
     else:
-        sentences.append("Growth is not measured: it needs at least three dated periods.")
+        sentences.append("Growth is not measured: it needs at least two dated periods.")
     return sentences
 
 
@@ -190,8 +206,23 @@ def theme_rows(themes: pd.DataFrame, papers: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def growth_rows(growth: pd.DataFrame, themes: pd.DataFrame) -> list[dict]:
-    return [{**row, "label": _label(themes, row["theme_id"])} for row in growth.to_dict("records")]
+def area_rows(areas: pd.DataFrame, themes: pd.DataFrame) -> list[dict]:
+    """Each area with the names of its themes, largest first."""
+    if areas is None or areas.empty:
+        return []
+    rows = []
+    for area in areas.sort_values("area_id").to_dict("records"):
+        members = themes[themes["area_id"] == area["area_id"]].sort_values("theme_id")
+        rows.append({**area, "themes": [f"{t.theme_id}: {t.label}" for t in members.itertuples()]})
+    return rows
+
+
+def growth_rows(growth: pd.DataFrame, themes: pd.DataFrame, bursts: pd.DataFrame) -> list[dict]:
+    """Growth per theme with its name and burst periods ("Mar 18", "2021-03 – 2021-06")."""
+    spans = {theme_id: ", ".join(b.start if b.start == b.end else f"{b.start} – {b.end}" for b in group.itertuples())
+             for theme_id, group in bursts.groupby("theme_id")}
+    return [{**row, "label": _label(themes, row["theme_id"]), "bursts": spans.get(row["theme_id"], "")}
+            for row in growth.to_dict("records")]
 
 
 def per_theme_sections(papers: pd.DataFrame, themes: pd.DataFrame, claims: pd.DataFrame,
@@ -236,13 +267,16 @@ def _version(package: str) -> str:
 
 
 def csv_tables(tables: dict[str, pd.DataFrame], shares: pd.DataFrame, growth: pd.DataFrame,
-               board: pd.DataFrame) -> dict[str, pd.DataFrame]:
+               board: pd.DataFrame, bursts: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The report's tables as CSV, for spreadsheets."""
     return {
         "papers": tables["papers"].drop(columns=["abstract"]),
         "themes": tables["themes"],
+        "areas": tables.get("areas", pd.DataFrame()),
+        "theme_lineage": tables.get("theme_lineage", pd.DataFrame()),
         "theme_shares": shares,
         "theme_growth": growth,
+        "theme_bursts": bursts,
         "speedup_leaderboard": board.drop(columns=["start", "end"], errors="ignore"),
         "claims": trends.with_paper_context(tables["claims"], tables["papers"], tables["themes"]),
     }

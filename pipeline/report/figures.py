@@ -20,43 +20,51 @@ def short(label: str, width: int = 28) -> str:
 
 
 def theme_share_chart(shares: pd.DataFrame, themes: pd.DataFrame, unit: str, top: int = MAX_SHARE_THEMES) -> Figure:
-    """Stacked shares per period: how the corpus divides among themes over time.
+    """Stacked shares on a real time axis: how the corpus divides among themes, gaps between dates shown.
 
     Past `top` themes, the ones whose share moves most (largest spread over the periods) are drawn
     and the rest are stacked together in grey as "other themes", so the colours stay tellable apart.
     """
     with plt.rc_context(RC_PARAMS):
-        table = shares.pivot_table(index=["period_order", "period"], columns="theme_id", values="share", fill_value=0)
+        table = shares.pivot_table(index=["time", "period"], columns="theme_id", values="share", fill_value=0)
         if len(table.columns) > top:
             moving = (table.max() - table.min()).sort_values(ascending=False).index[:top]
             table = table[sorted(moving)].assign(other=1 - table[sorted(moving)].sum(axis=1))
+        times = np.array([time for time, _ in table.index], dtype=float)
         periods = [period for _, period in table.index]
         labels = themes.set_index("theme_id")["label"]
-        fig, ax = plt.subplots(figsize=(min(6 + 0.35 * len(periods), 16), 4.8))
-        bottom = np.zeros(len(table))
-        for theme_id in table.columns:
-            values = table[theme_id].to_numpy() * 100
-            other = theme_id == "other"
-            ax.bar(range(len(periods)), values, bottom=bottom, width=0.75,
-                   color=OUTLIER_COLOR if other else theme_color(int(theme_id)),
-                   label="other themes" if other else f"{theme_id}: {short(labels.get(theme_id, theme_id), 40)}",
-                   edgecolor="white", linewidth=0.4)
-            bottom += values
-        step = max(1, len(periods) // 16)
-        ax.set_xticks(range(0, len(periods), step), periods[::step], rotation=45 if len(periods) > 8 else 0,
-                      ha="right" if len(periods) > 8 else "center")
+        fig, ax = plt.subplots(figsize=(11, 4.8))
+        colours = [OUTLIER_COLOR if t == "other" else theme_color(int(t)) for t in table.columns]
+        names = ["other themes" if t == "other" else f"{t}: {short(labels.get(t, t), 40)}" for t in table.columns]
+        ax.stackplot(times, (table.to_numpy() * 100).T, colors=colours, labels=names, edgecolor="white", linewidth=0.4)
+        for time in times:
+            ax.axvline(time, color="white", linewidth=0.6, alpha=0.7)
+        shown = _spaced(times, min_gap=(times.max() - times.min()) / 20)
+        ax.set_xticks(times[shown], [periods[i] for i in shown], rotation=45 if len(shown) > 6 else 0,
+                      ha="right" if len(shown) > 6 else "center")
         if len(periods) <= 12:
-            counts = shares.groupby("period_order")["period_papers"].first().to_numpy()
-            for x, n in enumerate(counts):
-                ax.text(x, 101, f"n={n}", ha="center", va="bottom", fontsize=8, color="#444444")
+            counts = shares.groupby("time")["period_papers"].first()
+            for i in shown:
+                ax.text(times[i], 101, f"n={counts[times[i]]}", ha="center", va="bottom", fontsize=8, color="#444444")
+        ax.set_xlim(times.min(), times.max() if len(times) > 1 else times.min() + 1)
         ax.set_ylim(0, 108)
         ax.set_ylabel("share of papers (%)")
-        ax.set_xlabel(unit)
-        shown = "" if "other" not in table.columns else f" ({top} most changing themes; the rest in grey)"
-        ax.set_title(f"Theme share per {unit}{shown}")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        ax.set_xlabel({"day": "page date (days apart as on the calendar)", "month": "month", "year": "year"}.get(unit, unit))
+        note = "" if "other" not in table.columns else f" ({top} most changing themes; the rest in grey)"
+        ax.set_title(f"Theme share over time{note}")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
         fig.tight_layout()
         return fig
+
+
+def _spaced(times: np.ndarray, min_gap: float) -> list[int]:
+    """Indices of the periods to label: the first, then each at least `min_gap` after the last labelled
+    (Mar 11, 12 and 14 share one label's width on an axis that runs to June)."""
+    shown: list[int] = []
+    for i, time in enumerate(times):
+        if not shown or time - times[shown[-1]] >= min_gap:
+            shown.append(i)
+    return shown
 
 
 def speedup_distribution(board: pd.DataFrame, themes: pd.DataFrame) -> Figure:
