@@ -67,6 +67,15 @@ _SHARE_OF_RE = re.compile(r"\s+of\s")
 _PLURAL_AFTER_RE = re.compile(r"\s+[a-z][\w-]*[^\Ws]s\b")
 _NOUN_AFTER_RE = re.compile(r"\s+(?!(?:than|of|and|or|in|on|for|to|by|with|at|from|over|the|a|an)\b)[a-zA-Z][\w-]*")
 _ABSOLUTE_RE = re.compile(r"\babsolute\b", re.I)
+_GAP_BEFORE_RE = re.compile(
+    r"(?:\bwithin|\bgap\b(?:\s+\S+){0,8}?\s+to)\s+(?:about |around |only |just |merely |less than |under |~)?$", re.I
+)
+"""The size of a remaining loss: "within 1% of the original model", "reducing the gap to ... to only 1.33%"."""
+_DROP_RE = re.compile(r"(?i)drop(?:s|ped|ping)?|decreas\w*")
+_QUALITY_WORD_RE = re.compile(r"\b(?:performance|accuracy|quality|fidelity|scores?|results?)\b", re.I)
+_LIST_ITEM_RE = re.compile(r"[A-Za-z]{3,}\s+\($")
+"""A noun right before "(" names what the number in parentheses measures: "relative depth ordering (+6 to 7)"."""
+_FRACTION_SCORE_RE = re.compile(r"(?<![\d.])0\.\d+(?![\d.]|\s?%)")
 _IMPROVEMENT_OF_RE = re.compile(
     r"\b(?:improvement|gain|increase|boost|margin|uplift|reduction|decrease|drop|loss|degradation|cut|saving)s?"
     r"\s+(?:\w+\s+){0,3}?(?:of\s+(?:up to\s+|about\s+|around\s+|less than\s+|more than\s+|over\s+|only\s+)?"
@@ -123,7 +132,8 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
         metric = metric_in(s.metric_text, span.end, span.right_end) or _object_metric(s, cue, span) or metric_in(
             s.metric_text, max(floor, span.start - 80), span.start, last=True
         )
-        if metric is None and cue is not None and cue.end <= floor:  # a cue shared with the previous claim
+        listed = _LIST_ITEM_RE.search(s.text, max(floor, s.lo), span.start)
+        if metric is None and cue is not None and cue.end <= floor and not listed:  # a cue shared with the previous claim
             metric = metric_in(s.metric_text, max(s.lo, cue.start - 60), cue.end + 40, last=True)
     else:  # a size: what the last member measures ("1.3 billion and 6.7 billion parameters")
         name = size_metric(s, group[-1])
@@ -134,18 +144,63 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
     for q in group:
         q.metric = metric.name if metric else None
         q.cue = (cue.start, cue.end) if cue else None
-        if q.kind is not None:
-            continue
-        if (change or q.before) and q.form in CUED_FORMS:
+        if q.kind is None and (change or q.before) and q.form in CUED_FORMS:
             q.kind = "score"
-        elif cue is not None and cue.kind == "worse" and q.form in CUED_FORMS:
+        elif q.kind is None and cue is not None and cue.kind == "worse" and q.form in CUED_FORMS:
             q.kind = _worse(q, metric)
-        else:
+        elif q.kind is None:
             q.kind = _DECIDERS[q.form](s, q, span, cue, metric)
-        absolute = _ABSOLUTE_RE.search(s.text, max(s.lo, q.start - 30), span.right_end)
-        if q.kind == "improvement" and q.form == "bare" and absolute:
-            q.unit = "pp"  # "4.8 absolute accuracy improvement": a bare delta in points
+        if q.kind == "reduction" and q.form != "factor" and metric is None and cue is not None and _quality_drop(s, cue):
+            q.kind, q.degraded = "improvement", True
+        if q.kind == "improvement" and _speed_comparison(s, q, cue, metric):
+            q.kind = "speedup"
+        if q.kind == "improvement" and q.form == "bare" and _in_points(s, q, span, metric):
+            q.unit = "pp"
     return span.right_end
+
+
+def _quality_drop(s: Sentence, cue: Cue) -> bool:
+    """"a 20+% significant drop as compared against its SQuAD performance", "a maximal performance
+    drop of 0.6%": a drop with no metric of its own, in a sentence about quality, is a loss of quality."""
+    return _DROP_RE.fullmatch(cue.word) is not None and _about_quality(s)
+
+
+def _about_quality(s: Sentence) -> bool:
+    """The sentence names a quality metric or speaks of performance, accuracy or quality."""
+    return _sentence_quality_metric(s) or _QUALITY_WORD_RE.search(s.text, s.lo, s.hi) is not None
+
+
+def _speed_comparison(s: Sentence, q: Quantity, cue: Cue | None, metric: MetricName | None) -> bool:
+    """"outperforms PyTorch by 6.13x" in an abstract about speed, with no quality metric in its
+    sentence, is a speedup: quality is rarely compared by a factor. A percent margin is one when it
+    follows a speedup ("achieves a 2x speedup. It outperforms train-free methods by 30%")."""
+    if cue is None or not _GENERIC_COMPARISON_RE.fullmatch(cue.word) or metric is not None or q.form == "bare":
+        return False
+    if _sentence_quality_metric(s):
+        return False
+    if q.form == "factor":
+        return s.about_speed
+    quality = _QUALITY_WORD_RE.search(s.text, s.lo, s.hi)
+    return q.form == "percent" and s.previous_kind == "speedup" and not quality
+
+
+def _sentence_quality_metric(s: Sentence) -> bool:
+    return any(V.metric_at(m).name not in V.NOT_SCORES for m in V.METRIC_RE.finditer(s.metric_text, s.lo, s.hi))
+
+
+def _in_points(s: Sentence, q: Quantity, span: _Span, metric: MetricName | None) -> bool:
+    """A bare change is in percentage points when it says so ("4.8 absolute accuracy improvement")
+    or its metric is stated in percent ("+8.6 EM", "2.4 F1 improvement"); a change below 1 is not,
+    in a metric often written as a fraction ("by 0.0476 AUC") or in a sentence that writes scores as
+    fractions ("an F1 of 0.84, ... by 0.17 F1")."""
+    if _ABSOLUTE_RE.search(s.text, max(s.lo, q.start - 30), span.right_end):
+        return True
+    if metric is None or metric.name not in V.POINTS_METRICS:
+        return False
+    if q.value >= 1:
+        return True
+    fractions = [m for m in _FRACTION_SCORE_RE.finditer(s.text, s.lo, s.hi) if m.start() != q.first]
+    return metric.name not in V.FRACTION_METRICS and not fractions
 
 
 def _object_metric(s: Sentence, cue: Cue | None, span: _Span) -> MetricName | None:
@@ -283,6 +338,14 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
     cut = _PERCENT_CUT_LEFT_RE.search(before)
     if _SETTING_BEFORE_RE.search(before) or _SETTING_AFTER_RE.match(s.text, span.end):
         return "scale"
+    after = metric_in(s.metric_text, span.end, span.right_end)
+    cost = after is not None and after.name in V.COST_METRICS
+    if not cost and _GAP_BEFORE_RE.search(_before(s, span, 80)) and _about_quality(s):
+        q.degraded = True  # "keeping the accuracy within 1% of the original model": the size of a loss
+        return "improvement"
+    amount = cue is not None and cue.start >= span.end  # "46% faster runtime"
+    if cost and not amount and _PERCENT_ONLY_LEFT_RE.search(before):
+        return "reduction"  # "with only 10% of their parameters", "only 60% required GPU memory"
     if V.USED_SHARE_RE.match(s.text, span.end):
         return "reduction" if cut or _PERCENT_ONLY_LEFT_RE.search(before) else "scale"
     if _OF_WHOLE_RE.match(s.text, span.end):
@@ -296,12 +359,8 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
         return "score"  # "94% of the accuracy gain", "81% of its outputs": a share that was measured
     if _is_amount(s, span, cue, before):
         return _by_direction(q, cue, metric)
-    after = metric_in(s.metric_text, span.end, span.right_end)
-    cost = after is not None and after.name in V.COST_METRICS
-    if cost and (_USING_RE.search(before) or _PERCENT_ONLY_LEFT_RE.search(before)):
-        return "reduction"  # "with 0.1% trainable parameters", "only 60% required GPU memory"
-    if cut:
-        return "reduction"
+    if cost and _USING_RE.search(before):
+        return "reduction"  # "with 0.1% trainable parameters"
     if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or _alone_in_parens(s, span):
         return "score"
     if cue is not None and cue.start < span.start and _NOUN_AFTER_RE.match(s.text, span.end):

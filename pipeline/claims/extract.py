@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.claims import context
+from pipeline.claims import vocab as V
 from pipeline.claims.coordinate import coordinated_groups, mark_before_after, mark_out_of
 from pipeline.claims.decide import decide_groups
 from pipeline.claims.dismiss import reason
@@ -114,8 +115,11 @@ def numbers_in_text(text: str) -> list[Number]:
     plain = source.text.translate(_ONE_LINE)
     spans = sentences(plain)
     metric_text = context.mask_redefined_acronyms(plain)
+    about_speed = V.SPEED_RE.search(plain) is not None
+    previous_kind = None
     for (lo, hi), is_background in zip(spans, background(plain, spans)):
-        s = Sentence(plain, lo, hi, background=is_background, metric_text=metric_text)
+        s = Sentence(plain, lo, hi, background=is_background, metric_text=metric_text, about_speed=about_speed,
+                     previous_kind=previous_kind)
         question = plain[lo:hi].rstrip().endswith("?")
         for q in sorted(_sentence_quantities(s), key=lambda q: q.start):
             if q.kind in KINDS and q.before and (q.value, q.unit) in stated:
@@ -124,6 +128,7 @@ def numbers_in_text(text: str) -> list[Number]:
                 claim = _claim(s, q, source, text)
                 numbers.append(Number(claim.text, claim.start, claim.end, claim, None))
                 stated.add((claim.value, claim.unit))
+                previous_kind = claim.kind if claim.kind != "scale" else previous_kind
             else:
                 start, end = source.raw_start(q.start), source.raw_end(q.end)
                 numbers.append(Number(text[start:end], start, end, None, "question" if question else q.dismissed))

@@ -104,6 +104,9 @@ _WORD_NUMBER_RE = re.compile(
     rf"(?P<fraction>\b(?i:{_FRACTION})\b(?!-))|(?P<word>\b(?i:{_WORD_NUMBER})\b)"
     r"|(?P<multiple>\b(?i:double|triple|quadruple)\b)"
 )
+_BY_HALF_RE = re.compile(r"\b(?:by|in)\s+(?:about |around |nearly |almost |roughly |approximately |more than |over )?$", re.I)
+_SHARE_AFTER_RE = re.compile(r"[\s-]+(?:the|as|of|an?|its|their)\b", re.I)
+""""in half the time" is a share as stated (0.5), "by half" a halving (2)."""
 _WORD_STEMS = ("doubl", "tripl", "quadrupl", "zero", "one", "two", "thr", "four", "five", "six", "seven", "eight",
                "nine", "ten", "eleven", "twel", "fift", "twenty", "forty", "hundred", "thousand", "dozen", "half",
                "halves", "third", "quarter")
@@ -243,7 +246,12 @@ def _number(text: str, match: re.Match[str], hi: int) -> Quantity:
         q.first, q.number_end, q.word = match.start(), match.end(), True
         return q
     if match.re is _WORD_NUMBER_RE and match.group("fraction"):
-        q = Quantity(match.start(), match.end(), _fraction_value(match.group("fraction")), "x", "factor")
+        value = _fraction_value(match.group("fraction"))
+        if match.group("fraction").lower() == "half" and _BY_HALF_RE.search(text, max(0, match.start() - 30),
+                                                                          match.start()) \
+                and not _SHARE_AFTER_RE.match(text, match.end()):
+            value = 2.0  # "cuts the KV cache by half", "cut in half": halved, a factor of 2 as for "halves"
+        q = Quantity(match.start(), match.end(), value, "x", "factor")
         q.first, q.number_end, q.word = match.start(), match.end(), True
         return q
     if match.re is _WORD_NUMBER_RE:

@@ -69,6 +69,8 @@ class Sentence:
     hi: int
     background: bool = False  # before the authors first speak of their own work
     metric_text: str = ""  # text with acronyms the abstract redefines masked, for metric matching
+    about_speed: bool = False  # the abstract speaks of speed (faster, throughput, accelerate)
+    previous_kind: str | None = None  # kind of the abstract's last claim before this sentence
 
     def __post_init__(self) -> None:
         if not self.metric_text:

@@ -31,6 +31,8 @@ class Metric:
     case_sensitive: bool
     type: str
     field: str
+    points: bool = False
+    fractions: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,8 @@ def load_metrics(path: Path) -> tuple[Metric, ...]:
             case_sensitive=entry.get("case_sensitive", bool, False),
             type=entry.get("type", str),
             field=entry.get("field", str),
+            points=entry.get("points", bool, False),
+            fractions=entry.get("fractions", bool, False),
         )
         if metric.type not in METRIC_TYPES:
             entry.fail(f"type must be one of {', '.join(METRIC_TYPES)}, not {metric.type!r}")
@@ -197,6 +201,10 @@ COST_METRICS = frozenset(m.name for m in METRICS if m.type == "cost")
 NOT_SCORES = frozenset(m.name for m in METRICS if m.type in {"cost", "size"})
 """Metrics a bare number next to is a size, not a result ("7 data sets", "256 resolution")."""
 DIRECTION = {m.name: m.higher_is_better for m in reversed(METRICS)}
+POINTS_METRICS = frozenset(m.name for m in METRICS if m.points)
+"""Metrics stated in percent: a bare change in one is in percentage points ("+8.6 EM", "2.4 F1 improvement")."""
+FRACTION_METRICS = frozenset(m.name for m in METRICS if m.fractions)
+"""Metrics often written as a fraction (AUC 0.91): a bare change below 1 in one is in its own units."""
 
 
 def metric_at(match: re.Match[str]) -> Metric:
