@@ -19,6 +19,7 @@ from pipeline.claims.context import (
     UNIT_SCORE_LEFT_RE,
     MetricName,
     direction,
+    statistic,
     metric_in,
     score_metric_next_to,
     size_metric,
@@ -388,7 +389,8 @@ def _decide_bare(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric:
     if 0 < q.value < 1 and _SHARE_OF_RE.match(s.text, span.end) and _PERCENT_ONLY_LEFT_RE.search(before):
         q.unit, q.form = "x", "factor"
         return "reduction"  # "with merely 0.4 of the training data": a fraction of a resource
-    if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or NAMED_VALUE_RE.search(before):
+    if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or NAMED_VALUE_RE.search(before) \
+            or statistic(s, q):
         return "score"
     fraction = q.value != int(q.value) or "." in s.text[q.first:q.number_end]
     singular_noun = _NOUN_AFTER_RE.match(s.text, span.end) and not _PLURAL_AFTER_RE.match(s.text, span.end)

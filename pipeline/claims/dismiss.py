@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from pipeline.claims import vocab as V
-from pipeline.claims.context import NAMED_VALUE_RE, SAMPLE_SIZE_RE, SCORE_LEFT_RE
+from pipeline.claims.context import NAMED_VALUE_RE, SAMPLE_SIZE_RE, SCORE_LEFT_RE, statistic
 from pipeline.claims.numbers import OUT_OF_RE, Quantity
 from pipeline.claims.text import Sentence
 
@@ -84,7 +84,8 @@ def reason(s: Sentence, q: Quantity) -> str | None:
     label = ("citation" if _in_brackets(text, q.first) else "reference" if _REFERENCE_RE.search(before)
              else "formula" if _MATH_BEFORE_RE.search(before) else None)
     if label:  # unless a metric names it: "(FID 2.1)", "accuracy = 93%", "ACCP = 0.320", "(N=64)"
-        named = SCORE_LEFT_RE.search(before) or NAMED_VALUE_RE.search(before) or SAMPLE_SIZE_RE.search(before)
+        named = SCORE_LEFT_RE.search(before) or NAMED_VALUE_RE.search(before) or SAMPLE_SIZE_RE.search(before) \
+            or statistic(s, q)
         return None if named else label
     if q.form in {"bare", "count", "unit"} and _after_capitalized_name(text, q.first, before):
         return "name"
@@ -147,6 +148,8 @@ def _glued_to_name(before: str, after: str, q: Quantity) -> bool:
     """GPT-4, Chameleon-7B, v0.1, UCF101, 3D, 2nd, 405B-Judge: the number is part of a word."""
     if q.form == "resolution":
         return False
+    if re.search(r"(?:^|\s)by$", before):
+        return False  # "by5.67%": a space lost in extraction
     if re.search(r"[A-Za-z]$|[A-Za-z]\d*-$|\d[.]?$", before):
         return not before.endswith(("x", "X")) or q.form != "factor"
     if q.form == "magnitude" and re.match(r"-[a-z]", after):

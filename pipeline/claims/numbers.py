@@ -137,7 +137,7 @@ _SPECIAL_RE = re.compile(
 )
 _MAGNITUDE_SUFFIXES = "|".join(k for k in V.MAGNITUDES if len(k) == 1)
 _MAGNITUDE_WORDS = "|".join(k for k in V.MAGNITUDES if len(k) > 1)
-_NOT_COUNTED = r"(?!(?:data|time|key|control|sample)\b)"  # "6 average points" but not "300 data points"
+_NOT_COUNTED = r"(?!(?:data|time|key|control|sample|to|and|or)\b|\d)"  # "6 average points", not "300 data points" or "34 to 54 points"
 _UNIT_RE = re.compile(
     rf"(?P<res>\s?(?:x|X|times|\*)\s?\d+(?![\d.]))"
     rf"|(?P<pct>\s?(?:%|percent\b|per\s?cent\b))(?P<pctpts>\s?points?\b)?"
