@@ -73,7 +73,7 @@ def _join(text: str, quantities: list[Quantity]) -> list[list[Quantity]]:
     groups: list[list[Quantity]] = []
     for q in quantities:
         previous = groups[-1][-1] if groups else None
-        joint = _COORD_RE.fullmatch(text, previous.end, q.start) if previous else None
+        joint = _COORD_RE.fullmatch(text, _after_metric(text, previous.end, q.start), q.start) if previous else None
         signed = previous is not None and previous.sign != "" and previous.kind == "improvement"  # "+13 to 16"
         if joint and (previous.kind is None or signed) and _compatible(previous, q):
             q.joined_by = _JOINS.get(joint.group("join"), "and")
@@ -83,6 +83,13 @@ def _join(text: str, quantities: list[Quantity]) -> list[list[Quantity]]:
         else:
             groups.append([q])
     return groups
+
+
+def _after_metric(text: str, end: int, stop: int) -> int:
+    """Past a metric written right after a number: in "2.57% mIoU and 13.91% IoU" the two are joined."""
+    gap = len(text[end:stop]) - len(text[end:stop].lstrip())
+    metric = V.METRIC_RE.match(text, end + gap, stop)
+    return metric.end() if metric else end
 
 
 def _compatible(a: Quantity, b: Quantity) -> bool:

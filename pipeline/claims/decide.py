@@ -68,6 +68,8 @@ _SHARE_OF_RE = re.compile(r"\s+of\s")
 _PLURAL_AFTER_RE = re.compile(r"\s+[a-z][\w-]*[^\Ws]s\b")
 _NOUN_AFTER_RE = re.compile(r"\s+(?!(?:than|of|and|or|in|on|for|to|by|with|at|from|over|the|a|an)\b)[a-zA-Z][\w-]*")
 _ABSOLUTE_RE = re.compile(r"\babsolute\b", re.I)
+_OBJECT_OF_CUT_RE = re.compile(rf"\b(?:{V.REDUCE_WORDS}|minimi[sz]\w*)\s+(?:[\w-]+\s+){{0,3}}$", re.I)
+_METRIC_RIGHT_AFTER_RE = re.compile(rf"\s?(?:{V.METRIC_RE.pattern})")
 _GAP_BEFORE_RE = re.compile(
     r"(?:\bwithin|\bgap\b(?:\s+\S+){0,8}?\s+to)\s+(?:about |around |only |just |merely |less than |under |~)?$", re.I
 )
@@ -80,7 +82,7 @@ _FRACTION_SCORE_RE = re.compile(r"(?<![\d.])0\.\d+(?![\d.]|\s?%)")
 _IMPROVEMENT_OF_RE = re.compile(
     r"\b(?:improvement|gain|increase|boost|margin|uplift|reduction|decrease|drop|loss|degradation|cut|saving)s?"
     r"\s+(?:\w+\s+){0,3}?(?:of\s+(?:up to\s+|about\s+|around\s+|less than\s+|more than\s+|over\s+|only\s+)?"
-    r"|(?:of\s+)?up\s+to\s+)$",
+    r"|(?:of\s+|\(\s*)?up\s+to\s+)$",
     re.I
 )
 
@@ -142,8 +144,9 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
     change = any(q.joined_by == "arrow" or (q.joined_by == "to" and is_change(s.text, group[0])) for q in group)
     for q, nxt in zip(group, group[1:]):
         q.before = q.before or (change and nxt.joined_by in {"to", "arrow"})
-    for q in group:
-        q.metric = metric.name if metric else None
+    for q, nxt in zip(group, [*group[1:], None]):
+        own = _METRIC_RIGHT_AFTER_RE.match(s.metric_text, q.end) and nxt is not None and metric_in(s.metric_text, q.end, nxt.start)
+        q.metric = own.name if own else metric.name if metric else None  # "2.57% mIoU and 13.91% IoU"
         q.cue = (cue.start, cue.end) if cue else None
         if q.kind is None and (change or q.before) and q.form in CUED_FORMS:
             q.kind = "score"
@@ -151,6 +154,8 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
             q.kind = _worse(q, metric)
         elif q.kind is None:
             q.kind = _DECIDERS[q.form](s, q, span, cue, metric)
+        if q.kind == "improvement" and q.sign == "-" and metric is not None and metric.name in V.COST_METRICS:
+            q.kind = "reduction"  # "reduces training duration by -28%"
         if q.kind == "reduction" and q.form != "factor" and metric is None and cue is not None and _quality_drop(s, cue):
             q.kind, q.degraded = "improvement", True
         if q.kind == "improvement" and _speed_comparison(s, q, cue, metric):
@@ -261,6 +266,8 @@ def _left_cue(s: Sentence, cues: Cues, start: int) -> Cue | None:
             near_only = _COMPARATIVE_RE.fullmatch(match.group(0))
             if (near_only and gap > 3) or (gap > 10 and not amount):
                 continue
+            if kind == "worse" and _OBJECT_OF_CUT_RE.search(s.text, max(s.lo, match.start() - 40), match.start()):
+                continue  # "reduces cost-weighted loss by 22%": the loss is what is cut, not a change for the worse
             taken = any(a <= match.start() < b for a, b in cues.used)
             if not taken and (best is None or match.start() > best.start):
                 best = Cue(kind, match.start(), match.end(), match.group(0))

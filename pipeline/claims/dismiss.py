@@ -116,6 +116,8 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
         return "descriptor"
     if q.special and _TWICE_MATH_RE.match(s.text, q.end):
         return "formula"  # "twice differentiable"
+    if q.special and q.unit == "steps" and not _STEP_CUT_RE.search(s.text, max(s.lo, q.start - 100), q.start):
+        return "descriptor"  # "combines detection and linking into a single step": no cut
     if q.special:  # "halves", "an order of magnitude", "into a single step"
         vague = q.noun == "vague" and (s.background or _FROM_TO_VAGUE_RE.search(s.text, max(0, q.start - 20), q.end + 30))
         return "vague" if vague else None
@@ -132,6 +134,9 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
     return _count_reason(text, q, text[max(0, q.first - 40):q.first])
 
 
+_STEP_CUT_RE = re.compile(r"(?i)\b(?:distill\w*|condens\w*|compress\w*|accelerat\w*|reduc\w*|cut\w*|shorten\w*|"
+                          r"collaps\w*|speed\w*|fewer|from\s+\d+)")
+"""What makes "into a single step" a cut: "distills the sampler into a single step"."""
 _FROM_TO_VAGUE_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?(?:tens|dozens|hundreds|thousands|millions|billions)\b.*\bto\b", re.I)
 _TWICE_MATH_RE = re.compile(r"[\s-]+(?:continuously\s+)?differentiable\b", re.I)
 _URL_RE = re.compile(r"https?:|www\.|\.(?:com|org|io|net|edu|html?)\b|github|/[A-Za-z][\w.-]*/")

@@ -138,10 +138,15 @@ _SPECIAL_RE = re.compile(
 _MAGNITUDE_SUFFIXES = "|".join(k for k in V.MAGNITUDES if len(k) == 1)
 _MAGNITUDE_WORDS = "|".join(k for k in V.MAGNITUDES if len(k) > 1)
 _NOT_COUNTED = r"(?!(?:data|time|key|control|sample|to|and|or)\b|\d)"  # "6 average points", not "300 data points" or "34 to 54 points"
+_POINT_COMPOUND_OK = (
+    r"(?=\s+(?:gains?|improvements?|increases?|boosts?|drops?|decreases?|leads?|margins?|jumps?|rises?|advantages?|"
+    r"higher|better|lower|more|less|on|in|over|for|than|of|across|compared|relative|absolute)\b|[^\w\s]|\s*$)"
+)
+""""a 10-point gain", "by 6-points on X"; not "the 8-point algorithm" or "a 5-point Likert scale"."""
 _UNIT_RE = re.compile(
     rf"(?P<res>\s?(?:x|X|times|\*)\s?\d+(?![\d.]))"
     rf"|(?P<pct>\s?(?:%|percent\b|per\s?cent\b))(?P<pctpts>\s?points?\b)?"
-    rf"|(?P<pts>\s?(?:percentage[- ]points?\b|pp\b|p\.p\.|(?:{_NOT_COUNTED}[\w-]{{2,}}\s){{0,2}}points?\b)|-points?\b)"
+    rf"|(?P<pts>\s?(?:percentage[- ]points?\b|pp\b|p\.p\.|(?:{_NOT_COUNTED}[\w-]{{2,}}\s){{0,2}}points?\b)|-points?\b{_POINT_COMPOUND_OK})"
     rf"|(?P<mult>(?:x|X)(?![a-zA-Z\d])|\s?times\b|times(?![a-z])|-?\s?fold\b|\*(?=\s+(?:fewer|faster|smaller|less|"
     r"lower|higher|more|speed)))"
     rf"|(?P<mag>(?:{_MAGNITUDE_SUFFIXES})(?![a-zA-Z\d])|[\s-](?:{_MAGNITUDE_WORDS})\b)"

@@ -233,6 +233,7 @@ _CUES = load_lists(
     ("speed", "reduce", "improve", "grow", "worse", "speed_stages", "cut_verbs", "baseline_subjects"),
 )
 SPEED_RE = _words_re(_CUES["speed"])
+REDUCE_WORDS = "|".join(_CUES["reduce"])
 REDUCE_RE = _words_re(_CUES["reduce"])
 IMPROVE_RE = _words_re(_CUES["improve"])
 GROW_RE = _words_re(_CUES["grow"])
