@@ -14,7 +14,8 @@ from pipeline.claims.text import CLAUSE_END_RE, WORD_RE, Sentence
 
 _SCORE_LINK = (
     r"(?:\)|\s+scores?|\s+\([A-Za-z-]+\))?\s*(?:(?:of|=|:|is|was|at|near|around|about|reaching|from|below|above|under|"
-    r"over|as high as|as low as|to|increase from|dropping from|drops? from|improves? from|of about)\s*|[<>≤≥~]\s*)?"
+    r"over|as high as|as low as|to|increase from|dropping from|drops? from|improves? from|of about|equals?|equal to)\s*|"
+    r"[<>≤≥~]\s*)?"
     r"(?:(?:up to|only|about|around|approximately|nearly|roughly|over|just|~)\s*)?$"
 )
 SCORE_LEFT_RE = re.compile(rf"(?:{V.METRIC_RE.pattern}){_SCORE_LINK}")

@@ -20,8 +20,9 @@ _COORD_RE = re.compile(
 )
 _BETWEEN_RE = re.compile(r"\bbetween\s+$")
 _RANGING_RE = re.compile(r"\b(?:rang\w*|var(?:y|ies|ied|ying)|spann?\w*|between)\s+(?:\w+\s+){0,3}?from\s+(?:\w+\s+)?$", re.I)
+_AFTER_AMOUNT_RE = re.compile(r"\d\s?(?:%|x|pp|points?)?\s*\((?:i\.e\.,?\s*|e\.g\.,?\s*|from\s+)?$")
 _FROM_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?$")
-_TO_AFTER_RE = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:to|→|->)\s+(?:(?:about|around|nearly|almost|only|just)\s+)?")
+_TO_AFTER_RE = re.compile(r"\s*(?:[\w-]+\s+){0,4}(?:to|→|->)\s+(?:(?:about|around|nearly|almost|only|just)\s+)?")
 _JOINS = {"to": "to", "-": "to", "→": "arrow", "->": "arrow", "⇒": "arrow"}
 """A "to" pair may be a range ("2x to 5x"); an arrow is always a change ("33% → 83%")."""
 
@@ -62,6 +63,8 @@ def coordinated_groups(text: str, quantities: list[Quantity]) -> list[list[Quant
 def is_change(text: str, a: Quantity) -> bool:
     """ "from A to B" in a result (a share, a factor, a bare score), not in a size; "ranging from A
     to B" is a range, unless each end is attributed ("from 12% (dictionary-only) to 31% (RAG)")."""
+    if a.form in {"bare", "percent", "points"} and _AFTER_AMOUNT_RE.search(text, max(0, a.start - 30), a.start):
+        return True  # "by 65.5% (11.33 to 3.91 mm)": the before and after of the change just stated
     if a.form not in CUED_FORMS or not _FROM_RE.search(text, max(0, a.start - 30), a.start):
         return False
     ranging = _RANGING_RE.search(text, max(0, a.start - 40), a.start)

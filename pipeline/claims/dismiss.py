@@ -92,8 +92,9 @@ def reason(s: Sentence, q: Quantity) -> str | None:
     if q.form == "magnitude" and _after_capitalized_name(text, q.first, before) and not _SIZE_NOUN_RE.match(text, q.end):
         return "name"  # "Mistral 7B", "Llama-3.1 405B"; but "VAR 2.3B model" is a size
     small_whole = q.value == int(q.value) and 0 < q.value <= 20 and "." not in text[q.first:q.number_end]
-    if q.form == "bare" and small_whole and re.match(r"\)", after) and _ENUMERATOR_BEFORE_RE.search(before):
-        return "enumerator"
+    if q.form == "bare" and small_whole and re.match(r"\)", after) and (
+            _ENUMERATOR_BEFORE_RE.search(before) or "(" not in before[-30:]):
+        return "enumerator"  # "(1) the encoder", "we show that 1) adapters ..."
     for interval in _UNIT_INTERVAL_RE.finditer(text, max(0, q.start - 12), min(len(text), q.end + 12)):
         if interval.start() <= q.first and q.number_end <= interval.end():
             return "formula"  # "ranging from 0 to 1", "0-1 knapsack": the bounds of a definition
@@ -118,6 +119,8 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
         return "formula"  # "twice differentiable"
     if q.special and q.unit == "steps" and not _STEP_CUT_RE.search(s.text, max(s.lo, q.start - 100), q.start):
         return "descriptor"  # "combines detection and linking into a single step": no cut
+    if re.fullmatch(r"Third|Fourth|Fifth|Sixth", s.text[q.start:q.end]) and _ORDINAL_AFTER_RE.match(s.text, q.end):
+        return "enumerator"  # "Third, we apply ..."
     if q.special:  # "halves", "an order of magnitude", "into a single step"
         vague = q.noun == "vague" and (s.background or _FROM_TO_VAGUE_RE.search(s.text, max(0, q.start - 20), q.end + 30))
         return "vague" if vague else None
@@ -137,6 +140,7 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
 _STEP_CUT_RE = re.compile(r"(?i)\b(?:distill\w*|condens\w*|compress\w*|accelerat\w*|reduc\w*|cut\w*|shorten\w*|"
                           r"collaps\w*|speed\w*|fewer|from\s+\d+)")
 """What makes "into a single step" a cut: "distills the sampler into a single step"."""
+_ORDINAL_AFTER_RE = re.compile(r"(?:ly)?\s*[,:]")
 _FROM_TO_VAGUE_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?(?:tens|dozens|hundreds|thousands|millions|billions)\b.*\bto\b", re.I)
 _TWICE_MATH_RE = re.compile(r"[\s-]+(?:continuously\s+)?differentiable\b", re.I)
 _URL_RE = re.compile(r"https?:|www\.|\.(?:com|org|io|net|edu|html?)\b|github|/[A-Za-z][\w.-]*/")
@@ -155,7 +159,7 @@ def _glued_to_name(before: str, after: str, q: Quantity) -> bool:
         return False
     if re.search(r"(?:^|\s)by$", before):
         return False  # "by5.67%": a space lost in extraction
-    if re.search(r"[A-Za-z]$|[A-Za-z]\d*-$|\d[.]?$", before):
+    if re.search(r"[A-Za-z]$|[A-Za-z]\d*-$|\d[.]?$|\b[A-Z][\w-]*\s\d+/$", before):  # ... "ACL 60/60"
         return not before.endswith(("x", "X")) or q.form != "factor"
     if q.form == "magnitude" and re.match(r"-[a-z]", after):
         return False  # "a 12M-parameter model", "a 1B-token corpus": a size

@@ -192,7 +192,9 @@ def _metric_regex(metrics: tuple[Metric, ...]) -> re.Pattern[str]:
     for i, metric in enumerate(metrics):
         scope = "(?:" if metric.case_sensitive else "(?i:"
         groups.append(f"(?P<m{i}>{scope}{'|'.join(metric.patterns)}))")
-    return re.compile(r"(?<![\w-])(?:[a-z]{1,2}-)?(?:" + "|".join(groups) + r")(?![\w])")  # also "t-AUC", "gFID"
+    # also "t-AUC", "gFID", "Macro-F1", "micro F1"
+    prefix = r"(?:[a-z]{1,2}-|(?i:micro|macro|weighted|mean|average)[- ]?(?=[A-Z]))?"
+    return re.compile(r"(?<![\w-])" + prefix + "(?:" + "|".join(groups) + r")(?![\w])")
 
 
 METRICS = load_metrics(VOCABULARY_DIR / "metrics.toml")
