@@ -75,6 +75,8 @@ _GAP_BEFORE_RE = re.compile(
 )
 """The size of a remaining loss: "within 1% of the original model", "reducing the gap to ... to only 1.33%"."""
 _DROP_RE = re.compile(r"(?i)drop(?:s|ped|ping)?|decreas\w*")
+_GAP_AFTER_RE = re.compile(r"\)?\s?(?:[\w-]+\s)?gaps?\b", re.I)
+_GAP_OF_RE = re.compile(r"\bgaps?\s+(?:of|is|was|reaches|reaching|exceeding)\s+(?:about |around |up to |over |nearly |more than |~)?$", re.I)
 _QUALITY_WORD_RE = re.compile(r"\b(?:performance|accuracy|quality|fidelity|scores?|results?)\b", re.I)
 _LIST_ITEM_RE = re.compile(r"[A-Za-z]{3,}\s+\($")
 """A noun right before "(" names what the number in parentheses measures: "relative depth ordering (+6 to 7)"."""
@@ -351,6 +353,8 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
     if not cost and _GAP_BEFORE_RE.search(_before(s, span, 80)) and _about_quality(s):
         q.degraded = True  # "keeping the accuracy within 1% of the original model": the size of a loss
         return "improvement"
+    if _GAP_AFTER_RE.match(s.text, span.end) or _GAP_OF_RE.search(before):
+        return "improvement"  # "a 14.20% gap in accuracy", "a performance gap of 37.66%": a difference
     amount = cue is not None and cue.start >= span.end  # "46% faster runtime"
     if cost and not amount and _PERCENT_ONLY_LEFT_RE.search(before):
         return "reduction"  # "with only 10% of their parameters", "only 60% required GPU memory"

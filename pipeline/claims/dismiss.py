@@ -45,7 +45,7 @@ _MATH_BEFORE_RE = re.compile(
     r"(?:[=^_@][-+−]?"  # "k=5", "10^{-6}", "x_1"
     r"|\b(?:converges?|converging|tends?|tending|approaches)\s+to\s+"  # "converges to 1"
     r"|\bO\(|\b[a-zA-Z]\s?[=<>≤≥]\s?|\b[a-zA-Z](?:[+\-*/]|\s[+\-*/]\s)"  # "O(n", "k+1", "n - 1"
-    r"|(?<=[\^{(\-]\d)/|(?<=[\^{(\-]\d\d)/|[ℓ∈∑∏√])$"  # "^{2/3}", "ℓ1"
+    r"|(?<=[\^{(\-]\d)/|(?<=[\^{(\-]\d\d)/|[ℓ∈∑∏√]|(?:\^\w+|[)}\]])\s?[+\-])$"  # "^{2/3}", "ℓ1", "(U^2 +1)"
 )
 ANAPHORA_RE = re.compile(
     r"\b(?:the|these|those|both|all|its|their|our)\s+(?:(?:first|last|next|other|remaining|same|latter|former)\s+)?$", re.I

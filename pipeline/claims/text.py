@@ -36,10 +36,11 @@ _REPLACEMENTS: list[tuple[str, str]] = [
     (r"[∼≈]", "~"),
     (r"(?<=\d)~(?=[A-Za-zμ])", " "),                       # LaTeX tie: "1.8~s" -> "1.8 s"
     (r"\u00a0", " "),
+    (r"\s{2,}", " "),                                      # PDF extraction: "at  speeds  of  up  to"
 ]
 _CLEAN_RE = re.compile(
     # the look-ahead on first characters lets most positions fail at once (3x faster on long corpora)
-    r"(?=[\\$_{}×−‐‑∼≈~\u00a0µ]|\s+\\|\b[iblgtep])(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
+    r"(?=[\\$_{}×−‐‑∼≈~\u00a0µ]|\s+\\|\s\s|\b[iblgtep])(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
 )
 
 WORD_RE = re.compile(r"[^\s]+")
