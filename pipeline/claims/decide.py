@@ -77,6 +77,7 @@ _GAP_BEFORE_RE = re.compile(
 _DROP_RE = re.compile(r"(?i)drop(?:s|ped|ping)?|decreas\w*")
 _GAP_AFTER_RE = re.compile(r"\)?\s?(?:[\w-]+\s)?gaps?\b", re.I)
 _GAP_OF_RE = re.compile(r"\bgaps?\s+(?:of|is|was|reaches|reaching|exceeding)\s+(?:about |around |up to |over |nearly |more than |~)?$", re.I)
+_QUALITY_CUE_RE = re.compile(r"(?i)better|superior|stronger")
 _QUALITY_WORD_RE = re.compile(r"\b(?:performance|accuracy|quality|fidelity|scores?|results?)\b", re.I)
 _LIST_ITEM_RE = re.compile(r"[A-Za-z]{3,}\s+\($")
 """A noun right before "(" names what the number in parentheses measures: "relative depth ordering (+6 to 7)"."""
@@ -160,6 +161,8 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
             q.kind = "reduction"  # "reduces training duration by -28%"
         if q.kind == "reduction" and q.form != "factor" and metric is None and cue is not None and _quality_drop(s, cue):
             q.kind, q.degraded = "improvement", True
+        elif q.kind == "reduction" and metric is None and _cut_amount(s, span, cue) and _only_error_metrics(s):
+            q.kind = "improvement"  # "an error rate of 1.5% - a 2-3x reduction compared to the previous best"
         if q.kind == "improvement" and _speed_comparison(s, q, cue, metric):
             q.kind = "speedup"
         if q.kind == "improvement" and q.form == "bare" and _in_points(s, q, span, metric):
@@ -171,6 +174,22 @@ def _quality_drop(s: Sentence, cue: Cue) -> bool:
     """"a 20+% significant drop as compared against its SQuAD performance", "a maximal performance
     drop of 0.6%": a drop with no metric of its own, in a sentence about quality, is a loss of quality."""
     return _DROP_RE.fullmatch(cue.word) is not None and _about_quality(s)
+
+
+def _cut_amount(s: Sentence, span: _Span, cue: Cue | None) -> bool:
+    """The quantity is the amount of a cut: "a 2-3x reduction", "reduces ... by 30%"."""
+    if cue is None or cue.kind != "reduction":
+        return False
+    if cue.start >= span.end:
+        return len(s.text[span.end:cue.start].split()) <= 1
+    return BY_AMOUNT_RE.search(s.text, max(s.lo, span.start - 40), span.start) is not None
+
+
+def _only_error_metrics(s: Sentence) -> bool:
+    """The sentence names lower-is-better quality metrics (error, FID) and no cost, so a cut with no
+    metric of its own is a cut in one of them."""
+    named = [V.metric_at(m) for m in V.METRIC_RE.finditer(s.metric_text, s.lo, s.hi)]
+    return bool(named) and all(m.type == "quality" and m.higher_is_better is False for m in named)
 
 
 def _about_quality(s: Sentence) -> bool:
@@ -306,8 +325,9 @@ def _by_direction(q: Quantity, cue: Cue | None, metric: MetricName | None) -> st
         return "scale"
     if cue.kind == "reduction" and _SIZE_WORDS.fullmatch(cue.word) and (metric is None or metric.higher_is_better):
         return "reduction"  # "16x smaller than the full-precision model" is about size, not precision
+    quality_word = _QUALITY_CUE_RE.fullmatch(cue.word)  # "orders of magnitude better prediction"
     if cue.kind == "improvement" and metric is not None and metric.higher_is_better is False and \
-            metric.name in V.COST_METRICS and not rise:
+            metric.name in V.COST_METRICS and not rise and not quality_word:
         # "wall-clock time improvements of 5.4x" is a speedup; "inference cost improvements of 38%" a cut
         return "speedup" if metric.name in _TIME_METRICS and q.form == "factor" else "reduction"
     if metric is None or metric.name in V.COST_METRICS or metric.higher_is_better is None:

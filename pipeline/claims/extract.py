@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.claims import context
-from pipeline.claims import vocab as V
 from pipeline.claims.coordinate import coordinated_groups, mark_before_after, mark_out_of
 from pipeline.claims.decide import decide_groups
 from pipeline.claims.dismiss import reason
@@ -21,6 +20,8 @@ from pipeline.claims.text import CleanText, Sentence, background, clean, sentenc
 from pipeline.schema import CLAIMS, conform
 
 _ONE_LINE = str.maketrans("\n\r\t\f\v", "     ")
+_SPEED_STEMS = ("faster", "quicker", "speed", "accelerat", "throughput", "per second", "wall-clock", "wall clock")
+"""Words of an abstract about speed: there a factor over a compared system is a speedup."""
 KINDS = ("speedup", "reduction", "score", "improvement", "scale")
 
 
@@ -115,7 +116,8 @@ def numbers_in_text(text: str) -> list[Number]:
     plain = source.text.translate(_ONE_LINE)
     spans = sentences(plain)
     metric_text = context.mask_redefined_acronyms(plain)
-    about_speed = V.SPEED_RE.search(plain) is not None
+    lower = plain.lower()
+    about_speed = any(stem in lower for stem in _SPEED_STEMS)
     previous_kind = None
     for (lo, hi), is_background in zip(spans, background(plain, spans)):
         s = Sentence(plain, lo, hi, background=is_background, metric_text=metric_text, about_speed=about_speed,
