@@ -79,7 +79,8 @@ def reason(s: Sentence, q: Quantity) -> str | None:
     if _FORMULA_AFTER_RE.match(text, q.end) or (q.form == "magnitude" and _FORMULA_AFTER_RE.match(text, q.end - 1)):
         return "formula"  # "1/M", "1/√n", "2k-1"
     decade = q.unit == "s" and text[q.number_end:q.number_end + 1] == "s"  # "the 1960s"
-    if (q.form in {"bare", "count"} or decade) and _is_year(q) or _APOSTROPHE_YEAR_RE.search(before):
+    grouped = "," in text[q.first:q.number_end]  # "2,000 unlabeled volumes" is a count, not a year
+    if (q.form in {"bare", "count"} or decade) and _is_year(q) and not grouped or _APOSTROPHE_YEAR_RE.search(before):
         return "year"
     label = ("citation" if _in_brackets(text, q.first) else "reference" if _REFERENCE_RE.search(before)
              else "formula" if _MATH_BEFORE_RE.search(before) else None)

@@ -166,7 +166,7 @@ _ANY_PLURAL = (
 _NOT_ADVERB = r"(?![a-z]+ly\s+[a-z]+[^\Wsui]s\b)(?![a-z]+[^\Wsui]s\s)"  # "2 effectively combines", "two sentences requires"
 _ANY_COUNT_AFTER_RE = re.compile(
     rf"\s+(?:\([^)]*\)\s*)?(?:{_NOT_ADVERB}{_MODIFIERS}(?:and\s+)?){{0,3}}?(?P<noun>{_ANY_PLURAL})\b(?![-'])"
-    r"(?!\s+(?:the|a|an|our|its|their|this|these|with|it|them|us)\b)"  # "2 combines the": a verb
+    r"(?!\s+(?:the|a|an|our|its|their|this|these|it|them|us)\b)"  # "2 combines the": a verb
 )
 """Any plural noun after a whole number ("19 distinct postures", "708 trajectories"): things counted."""
 SMALL_WORD_COUNT = 3

@@ -226,7 +226,7 @@ PER_NOUNS = "|".join(_UNITS["per_nouns"])
 
 _NOUNS = load_lists(VOCABULARY_DIR / "nouns.toml", ("evaluated", "parts", "used_shares", "settings"))
 COUNT_NOUN_RE = re.compile(rf"(?:{alternation(_NOUNS['evaluated'])})\b")
-PARTS_RE = re.compile(rf"(?:{alternation(_NOUNS['parts'])})\b", re.I)
+PARTS_RE = re.compile(rf"\b(?:{alternation(_NOUNS['parts'])})\b", re.I)
 SETTINGS = "|".join(_NOUNS["settings"])
 USED_SHARE_RE = re.compile(rf"\s*(?:of )?(?:the )?(?:\w+[- ]){{0,2}}(?:{'|'.join(_NOUNS['used_shares'])})\b", re.I)
 
