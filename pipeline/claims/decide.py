@@ -85,7 +85,8 @@ _FRACTION_SCORE_RE = re.compile(r"(?<![\d.])0\.\d+(?![\d.]|\s?%)")
 _IMPROVEMENT_OF_RE = re.compile(
     r"\b(?:improvement|gain|increase|boost|margin|uplift|reduction|decrease|drop|loss|degradation|cut|saving)s?"
     r"\s+(?:\w+\s+){0,3}?(?:of\s+(?:up to\s+|about\s+|around\s+|less than\s+|more than\s+|over\s+|only\s+)?"
-    r"|(?:of\s+|\(\s*)?up\s+to\s+)$",
+    r"|(?:of\s+|\(\s*)?up\s+to\s+"
+    r"|(?:reaching|exceeding|amounting\s+to|totall?ing)\s+(?:up to\s+|about\s+|around\s+|over\s+|more than\s+|nearly\s+)?)$",
     re.I
 )
 
