@@ -60,6 +60,7 @@ _SETTING_AFTER_RE = re.compile(rf"\s?(?:{V.SETTINGS})\b", re.I)
 _OF_WHOLE_RE = re.compile(r"\s+of\s+(?:the\s+)?(?:original|full|total|entire|whole)\b", re.I)
 _KEPT_RE = re.compile(r"\b(?:retain\w*|keep\w*|kept|preserv\w*|maintain\w*|recover\w*|reach\w*|achiev\w*)\b", re.I)
 """"23% of the original text" is what is left (a cut); "retaining 96.7% of the original performance" a level."""
+_INTERVAL_RE = re.compile(r"\b(?:every|each)\s+(?:about |around |~)?$", re.I)
 _PER_TIME_RE = re.compile(r"/(?:s|second|sec|min|minute|hour|h|day|week|month|year)$")
 _AMOUNT_OF_RE = re.compile(r"\s+of\s+(?!the\b)[a-z]")
 _ASIDE_RE = re.compile(r"\s*\((?:absolute|relative|abs\.|rel\.|on average|avg\.?)\)", re.I)
@@ -75,8 +76,9 @@ _GAP_BEFORE_RE = re.compile(
 )
 """The size of a remaining loss: "within 1% of the original model", "reducing the gap to ... to only 1.33%"."""
 _DROP_RE = re.compile(r"(?i)drop(?:s|ped|ping)?|decreas\w*")
-_GAP_AFTER_RE = re.compile(r"\)?\s?(?:[\w-]+\s)?gaps?\b", re.I)
-_GAP_OF_RE = re.compile(r"\bgaps?\s+(?:of|is|was|reaches|reaching|exceeding)\s+(?:about |around |up to |over |nearly |more than |~)?$", re.I)
+_GAP_AFTER_RE = re.compile(r"\)?\s?(?:[\w-]+\s)?(?:gaps?|differences?)\b", re.I)
+_CUT_WORD_RE = re.compile(r"(?i)reduc\w*|decreas\w*|cut\w*|drop\w*|lower(?:s|ed|ing)|slash\w*|shrink\w*")
+_GAP_OF_RE = re.compile(r"\b(?:gaps?|differences?)\s+(?:of|is|was|reaches|reaching|exceeding)\s+(?:about |around |up to |over |nearly |more than |~)?$", re.I)
 _QUALITY_CUE_RE = re.compile(r"(?i)better|superior|stronger")
 _QUALITY_WORD_RE = re.compile(r"\b(?:performance|accuracy|quality|fidelity|scores?|results?)\b", re.I)
 _LIST_ITEM_RE = re.compile(r"[A-Za-z]{3,}\s+\($")
@@ -179,8 +181,8 @@ def _quality_drop(s: Sentence, cue: Cue) -> bool:
 
 def _cut_amount(s: Sentence, span: _Span, cue: Cue | None) -> bool:
     """The quantity is the amount of a cut: "a 2-3x reduction", "reduces ... by 30%"."""
-    if cue is None or cue.kind != "reduction":
-        return False
+    if cue is None or cue.kind != "reduction" or not _CUT_WORD_RE.fullmatch(cue.word):
+        return False  # "70% less annotation effort": the noun after a comparative is what is cut
     if cue.start >= span.end:
         return len(s.text[span.end:cue.start].split()) <= 1
     return BY_AMOUNT_RE.search(s.text, max(s.lo, span.start - 40), span.start) is not None
@@ -459,6 +461,8 @@ def _decide_size(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric:
                              (right and metric_in(s.metric_text, q.end, right.end()).name not in V.NOT_SCORES)):
         return "score"  # "13.89mm HD95", "a latency of 35 ms"
     amount_of = _AMOUNT_OF_RE.match(s.text, q.end)  # "2 seconds of input", "800 hours of audio"
+    if _INTERVAL_RE.search(before):
+        return "scale"  # "a streaming model runs every 12.5 ms": a setting, not a measured latency
     per_time = "/" in q.unit and _PER_TIME_RE.search(q.unit)
     if (q.unit in V.RATE_UNITS or per_time or q.unit == "USD" or ("/" in q.unit and q.form == "unit" and not q.noun)) \
             and not amount_of:

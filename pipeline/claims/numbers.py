@@ -129,7 +129,8 @@ _SPECIAL_RE = re.compile(
     r"(?=\s+of\s+[a-zA-Z])"
     r"|\b(?P<twice>(?i:twice))\b"
     r"|\b(?P<verb>(?i:halv))(?:es|ed|ing)\b"  # "halving the input": always a cut
-    r"|\b(?P<verb5>(?i:doubl|tripl|quadrupl))(?:ed|(?:ing|es)(?=\s+(?:the|its|their|our|a|an|this|that)\b))\b"
+    r"|\b(?P<verb5>(?i:doubl|tripl|quadrupl))(?:ed|(?:ing|es)(?=\s+(?:the|its|their|our|a|an|this)\b)"
+    r"|(?<!\btripl)es(?=\s+that\b))\b"  # "doubles that of", but "implicit triples that lack"
     r"|\b(?P<verb2>(?i:halv|quadrupl))e\b"
     rf"|(?:{_MODAL_BEFORE})"
     r"(?P<verb3>(?i:double|triple))\b(?!-)"
