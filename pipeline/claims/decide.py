@@ -76,6 +76,10 @@ _GAP_BEFORE_RE = re.compile(
 )
 """The size of a remaining loss: "within 1% of the original model", "reducing the gap to ... to only 1.33%"."""
 _DROP_RE = re.compile(r"(?i)drop(?:s|ped|ping)?|decreas\w*")
+_SHARE_VERB_RE = re.compile(r"\b(?:represent\w*|accounts?\s+for|accounting\s+for|constitut\w*|compris\w*|occup\w*|"
+                            r"consum\w*|tak(?:e|es|ing)\s+up)\s+(?:\w+\s+)?$", re.I)
+""""which represents over 50% of total agent response time": a measured share, not a saving."""
+_RIGHT_AFTER_RE = re.compile(r"\s+(?:[\w-]+\s+){0,2}$")
 _GAP_AFTER_RE = re.compile(r"\)?\s?(?:[\w-]+\s)?(?:gaps?|differences?)\b", re.I)
 _CUT_WORD_RE = re.compile(r"(?i)reduc\w*|decreas\w*|cut\w*|drop\w*|lower(?:s|ed|ing)|slash\w*|shrink\w*")
 _GAP_OF_RE = re.compile(r"\b(?:gaps?|differences?)\s+(?:of|is|was|reaches|reaching|exceeding)\s+(?:about |around |up to |over |nearly |more than |~)?$", re.I)
@@ -177,6 +181,12 @@ def _quality_drop(s: Sentence, cue: Cue) -> bool:
     """"a 20+% significant drop as compared against its SQuAD performance", "a maximal performance
     drop of 0.6%": a drop with no metric of its own, in a sentence about quality, is a loss of quality."""
     return _DROP_RE.fullmatch(cue.word) is not None and _about_quality(s)
+
+
+def _after_start(s: Sentence, span: _Span) -> int:
+    """Where the first metric after a quantity's group starts (the sentence end if none)."""
+    found = V.METRIC_RE.search(s.metric_text, span.end, span.right_end)
+    return found.start() if found else s.hi
 
 
 def _cut_amount(s: Sentence, span: _Span, cue: Cue | None) -> bool:
@@ -384,7 +394,7 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
     if V.USED_SHARE_RE.match(s.text, span.end):
         return "reduction" if cut or _PERCENT_ONLY_LEFT_RE.search(before) else "scale"
     if _OF_WHOLE_RE.match(s.text, span.end):
-        return "score" if _KEPT_RE.search(before) else "reduction"
+        return "score" if _KEPT_RE.search(before) or _SHARE_VERB_RE.search(before) else "reduction"
     if cut:
         return "reduction"
     between = s.text[cue.end:span.start] if cue is not None and cue.start < span.start else None
@@ -394,8 +404,8 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
         return "score"  # "94% of the accuracy gain", "81% of its outputs": a share that was measured
     if _is_amount(s, span, cue, before):
         return _by_direction(q, cue, metric)
-    if cost and _USING_RE.search(before):
-        return "reduction"  # "with 0.1% trainable parameters"
+    if cost and _USING_RE.search(before) and _RIGHT_AFTER_RE.match(s.text, span.end, _after_start(s, span)):
+        return "reduction"  # "with 0.1% trainable parameters", not "with 92% Inlier Ratio on synthetic data"
     if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or _alone_in_parens(s, span):
         return "score"
     if cue is not None and cue.start < span.start and _NOUN_AFTER_RE.match(s.text, span.end):

@@ -128,6 +128,8 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
     text = s.text
     if re.match(r"-[A-Za-z]", text[q.number_end:q.number_end + 2]) and q.form not in {"unit", "factor"}:
         return "descriptor"  # "two-stage", "zero-shot", "one-step"
+    if _PARTY_RE.match(text, q.end):
+        return "idiom"  # "a third party"
     if q.value in (0, 1) and q.form != "factor" and text[q.first:q.number_end].lower() in {"one", "zero"}:
         return "idiom"
     spoken = q.form in {"factor", "percent", "unit", "count", "magnitude"} or OUT_OF_RE.match(text, q.number_end)
@@ -141,6 +143,7 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
 _STEP_CUT_RE = re.compile(r"(?i)\b(?:distill\w*|condens\w*|compress\w*|accelerat\w*|reduc\w*|cut\w*|shorten\w*|"
                           r"collaps\w*|speed\w*|fewer|from\s+\d+)")
 """What makes "into a single step" a cut: "distills the sampler into a single step"."""
+_PARTY_RE = re.compile(r"[\s-]+part(?:y|ies)\b", re.I)
 _ORDINAL_AFTER_RE = re.compile(r"(?:ly)?\s*[,:]")
 _FROM_TO_VAGUE_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?(?:tens|dozens|hundreds|thousands|millions|billions)\b.*\bto\b", re.I)
 _TWICE_MATH_RE = re.compile(r"[\s-]+(?:continuously\s+)?differentiable\b", re.I)
