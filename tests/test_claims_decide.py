@@ -419,7 +419,7 @@ def test_from_and_to_with_words_between():
          0.71, "kappa"),
         ("the best zero-shot model (GPT-OSS-20B) achieved Micro-F1 of 0.893, accurately extracting relations", 0.893,
          "F1"),
-        ("Validation on two spinal datasets yielded a mean absolute error (MAE) of 0.7 mm.", 0.7, "MSE"),
+        ("Validation on two spinal datasets yielded a mean absolute error (MAE) of 0.7 mm.", 0.7, "MAE"),
     ],
 )
 def test_named_values_are_scores(text, value, metric):
