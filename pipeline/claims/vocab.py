@@ -193,7 +193,7 @@ def _metric_regex(metrics: tuple[Metric, ...]) -> re.Pattern[str]:
         scope = "(?:" if metric.case_sensitive else "(?i:"
         groups.append(f"(?P<m{i}>{scope}{'|'.join(metric.patterns)}))")
     # also "t-AUC", "gFID", "Macro-F1", "micro F1"
-    prefix = r"(?:[a-z]{1,2}-|(?i:micro|macro|weighted|mean|average)[- ]?(?=[A-Z]))?"
+    prefix = r"(?:[a-z]{1,2}-|(?i:micro|macro|weighted|mean|average)[- ]?(?=[A-Z]))??"
     return re.compile(r"(?<![\w-])" + prefix + "(?:" + "|".join(groups) + r")(?![\w])")
 
 
