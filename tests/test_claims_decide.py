@@ -429,3 +429,46 @@ def test_named_values_are_scores(text, value, metric):
 
 def test_a_dimension_written_like_a_statistic_is_a_formula():
     assert reasons("We use d=768 and k=5 throughout.") == {"768": "formula", "5": "formula"}
+
+
+# --- round 3: rules checked on corpus samples of their construction (benchmarks/claims_folds.py --grep) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "scores"),
+    [
+        ("Experiments on the OCELOT benchmark demonstrate consistent improvements, achieving macro F1-scores of "
+         "0.7722 on the validation set and 0.7345 on the test set.", [(0.7722, "F1"), (0.7345, "F1")]),
+        ("scoring 0.8681 on Task A (binary sexism detection), 0.6829 on Task B (category classification of sexism), "
+         "and 0.4722 on Task C (fine-grained sexism vectors) test sets.", [(0.8681, None), (0.6829, None),
+                                                                           (0.4722, None)]),
+        # arXiv 2507.03738: a condition holding a number ("two steps (NFE=2)") between the listed values
+        ("By distilling a pre-trained LightningDiT model, our method achieves a state-of-the-art FID of 1.32 with two "
+         "steps (NFE=2) and 1.76 with just one step (NFE=1) on ImageNet 256x256.", [(1.32, "FID"), (1.76, "FID")]),
+        ("Notably, DiCo-XL achieves an FID of 2.05 at 256x256 resolution and 2.53 at 512x512, with a 2.7x and 3.1x "
+         "speedup over DiT-XL/2, respectively.", [(2.05, "FID"), (2.53, "FID")]),
+    ],
+)
+def test_parallel_values_continue_a_list_of_scores(text, scores):
+    assert [(c.value, c.metric) for c in claims_in_text(text) if c.kind == "score"] == scores
+
+
+def test_a_value_after_a_change_does_not_continue_the_list():
+    text = ("The ensemble achieves a mAP50-95 of 0.201 on the preliminary test set, a gain of 29% over the best "
+            "individual model, and 3 submissions.")
+    assert [c.value for c in claims_in_text(text) if c.kind == "score"] == [0.201]
+
+
+def test_a_setting_named_in_parentheses_restates_the_number_before_it():
+    text = ("our method achieves a state-of-the-art FID of 1.32 with two steps (NFE=2) and 1.76 with just one step "
+            "(NFE=1) on ImageNet 256x256.")
+    assert reasons(text)["2"] == "repeat" and reasons(text)["1"] == "repeat"
+    assert ("scale", 2.0, "steps") in facts(text)
+    assert ("scale", 50.0, "") in facts("We sample with a deterministic solver (NFE=50) and report FID.")
+
+
+def test_a_bare_number_after_a_size_is_joined_only_as_its_other_end():
+    assert ("reduction", 1.0, "steps") in facts("For LlamaGen, DD reduces generation from 256 steps to 1, achieving "
+                                                "an 217.8times speed-up.")
+    text = "a FID of 1.32 with two steps (NFE=2) and 1.76 with one step on ImageNet."
+    assert [c.metric for c in claims_in_text(text) if c.kind == "scale"] == ["steps"]

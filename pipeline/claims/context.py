@@ -28,7 +28,7 @@ UNIT_SCORE_LEFT_RE = re.compile(
 SCORE_RIGHT_RE = re.compile(rf"(?:'s)?\s?(?:{V.METRIC_RE.pattern})")
 """A metric written right after a number: "1.78 FID"."""
 NAMED_VALUE_RE = re.compile(
-    r"\b(?:(?:[A-Z][A-Za-z0-9@-]*[A-Z0-9]|Score|score)\s?(?:=|:)|scores?\s+of(?:\s+(?:only|about|around|up to|over))?)\s?$"
+    r"\b(?:(?P<name>[A-Z][A-Za-z0-9@-]*[A-Z0-9]|Score|score)\]?\s?(?:=|:)|scores?\s+of(?:\s+(?:only|about|around|up to|over))?)\s?$"
 )
 """A value given to a named quantity: "ACCP = 0.320", "Score = 0.279", "SNR = 20 dB"; a single
 letter ("k=5") is a formula."""

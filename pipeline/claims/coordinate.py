@@ -16,8 +16,9 @@ CUED_FORMS = frozenset({"factor", "percent", "points", "bare"})
 
 _COORD_RE = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:(?:on|for|in)\s+(?:the\s+)?[\w\-.]+\s*)?"
-    r"(?P<join>,\s*(?:and|or)?|and|or|/|&|to|-|→|->|⇒)\s*(?:by\s+|from\s+|on\s+)?$"
+    r"(?P<join>,\s*(?:and|or)?|and|or|/|&|to|(?<![A-Za-z])-|→|->|⇒)\s*(?:by\s+|from\s+|on\s+)?$"
 )
+"""What joins coordinated numbers; a hyphen glued to a word is part of a name ("1.58 on ImageNet-64x64")."""
 _BETWEEN_RE = re.compile(r"\bbetween\s+$")
 _RANGING_RE = re.compile(r"\b(?:rang\w*|var(?:y|ies|ied|ying)|spann?\w*|between)\s+(?:\w+\s+){0,3}?from\s+(?:\w+\s+)?$", re.I)
 _AFTER_AMOUNT_RE = re.compile(r"\d\s?(?:%|x|pp|points?)?\s*\((?:i\.e\.,?\s*|e\.g\.,?\s*|from\s+)?$")
@@ -78,8 +79,9 @@ def _join(text: str, quantities: list[Quantity]) -> list[list[Quantity]]:
         previous = groups[-1][-1] if groups else None
         joint = _COORD_RE.fullmatch(text, _after_metric(text, previous.end, q.start), q.start) if previous else None
         signed = previous is not None and previous.sign != "" and previous.kind == "improvement"  # "+13 to 16"
-        if joint and (previous.kind is None or signed) and _compatible(previous, q):
-            q.joined_by = _JOINS.get(joint.group("join"), "and")
+        join = _JOINS.get(joint.group("join"), "and") if joint else ""
+        if joint and (previous.kind is None or signed) and _compatible(previous, q, join):
+            q.joined_by = join
             if q.joined_by == "and" and _BETWEEN_RE.search(text, max(0, groups[-1][0].start - 12), groups[-1][0].start):
                 q.joined_by = "to"  # "between 5 and 7.5x10^4 times"
             groups[-1].append(q)
@@ -95,8 +97,12 @@ def _after_metric(text: str, end: int, stop: int) -> int:
     return metric.end() if metric else end
 
 
-def _compatible(a: Quantity, b: Quantity) -> bool:
-    """Coordinated quantities share a unit, or the first one has none yet ("2 and 8 H100s")."""
+def _compatible(a: Quantity, b: Quantity, join: str) -> bool:
+    """Coordinated quantities share a unit, or the first one has none yet ("2 and 8 H100s"); a bare
+    number after a size is its other end only in a "to" pair ("from 256 steps to 1"), not in a list
+    ("FID of 1.32 with two steps and 1.76 with one")."""
+    if b.form == "bare" and a.form not in CUED_FORMS:
+        return join == "to"
     return a.unit == b.unit or "bare" in (a.form, b.form) or a.form == b.form == "magnitude"
 
 

@@ -94,6 +94,39 @@ def decide_groups(s: Sentence, groups: list[list[Quantity]]) -> None:
         end = _resolve_group(s, cues, group, floor, stop)
         if group[-1].form in CUED_FORMS:  # a size's words stay free for the next claim's metric
             floor = end
+    _parallel_scores(s, [q for group in groups for q in group])
+
+
+_PARALLEL_RE = re.compile(
+    r"\s*(?:(?:on|in|for|at|under|with|across|using|over|when)\b[^;:.\d()]{0,60}?)?(?:\([^()]*\)\s*)?"
+    r"(?:,\s*(?:and\s+|while\s+)?|\s*\b(?:and|while|whereas)\s+)(?:(?:only|just|about|around|nearly|approximately)\s+)?"
+)
+"""Between parallel values: "an mAP of 0.5854 on Task 1 and [0.4315]", "FID of 1.32 with two steps (NFE=2) and [1.76]"."""
+
+
+def _parallel_scores(s: Sentence, quantities: list[Quantity]) -> None:
+    """A bare value no rule decided that continues a list of scores, each with its own condition
+    ("F1 of 0.7722 on the validation set and 0.7345 on the test set"), is a score of the same metric.
+    Numbers in between that are no score (the "two steps" of a condition) are stepped over."""
+    last: Quantity | None = None
+    for q in quantities:
+        if last is not None and q.kind is None and q.form == "bare" and q.dismissed is None and \
+                _PARALLEL_RE.fullmatch(_without_numbers(s.text, last.end, q.start, quantities)):
+            q.kind, q.metric, q.follows = "score", last.metric, last
+        if q.kind == "score" and q.form == "bare":
+            last = q
+        elif q.form in CUED_FORMS and q.kind is not None:
+            last = None  # a change or a share between them ends the list
+
+
+def _without_numbers(text: str, lo: int, hi: int, quantities: list[Quantity]) -> str:
+    """text[lo:hi] with the numbers that are no score written as words ("with two steps")."""
+    pieces, at = [], lo
+    for q in quantities:
+        if lo <= q.start and q.end <= hi:
+            pieces += [text[at:q.start], "N"]
+            at = q.end
+    return "".join(pieces) + text[at:hi]
 
 
 def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, stop: int) -> int:
@@ -109,6 +142,8 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
         listed = _LIST_ITEM_RE.search(s.text, max(floor, s.lo), span.start)
         if metric is None and cue is not None and cue.end <= floor and not listed:  # a cue shared with the previous claim
             metric = metric_in(s.metric_text, max(s.lo, cue.start - 60), cue.end + 40, last=True)
+        if group[0].form == "bare":
+            metric = _named_metric(s, span.start, metric)
     else:  # a size: what the last member measures ("1.3 billion and 6.7 billion parameters")
         name = size_metric(s, group[-1])
         metric = MetricName(name, direction(name)) if name else None
@@ -261,14 +296,37 @@ def _decide_bare(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metric: 
     if 0 < q.value < 1 and _SHARE_OF_RE.match(s.text, span.end) and _PERCENT_ONLY_LEFT_RE.search(before):
         q.unit, q.form = "x", "factor"
         return "reduction"  # "with merely 0.4 of the training data": a fraction of a resource
-    if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or NAMED_VALUE_RE.search(before) \
-            or statistic(s, q):
+    named = NAMED_VALUE_RE.search(before)
+    if named and named.group("name") and _is_cost(named.group("name")):
+        return "scale"  # "(NFE=2)": a setting the result is measured at
+    if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or named or statistic(s, q):
         return "score"
     fraction = q.value != int(q.value) or "." in s.text[q.first:q.number_end]
     singular_noun = _NOUN_AFTER_RE.match(s.text, span.end) and not _PLURAL_AFTER_RE.match(s.text, span.end)
     if fraction and (_alone_in_parens(s, span) or singular_noun):
         return "score"
     return None
+
+
+def _is_cost(name: str) -> bool:
+    metric = V.METRIC_RE.fullmatch(name)
+    return metric is not None and V.metric_at(metric).name in V.NOT_SCORES
+
+
+def _named_metric(s: Sentence, start: int, metric: MetricName | None) -> MetricName | None:
+    """"(CKA = 0.830)", "NMI = 0.83": a value given to an acronym no vocabulary knows measures that
+    acronym, unless a metric heads the list it is in ("F1-scores: CNN=0.46, ANN=0.44")."""
+    named = NAMED_VALUE_RE.search(s.text, max(s.lo, start - 20), start)
+    name = named.group("name") if named else None
+    if not name or not _ACRONYM_RE.fullmatch(name) or V.METRIC_RE.fullmatch(name):
+        return metric
+    opening = s.text.rfind("(", s.lo, named.start())
+    if opening >= 0 and ")" not in s.text[opening:named.start()] and metric_in(s.metric_text, opening, named.start()):
+        return metric
+    return MetricName(name, None)
+
+
+_ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9@-]*[A-Z0-9]")
 
 
 def _alone_in_parens(s: Sentence, span: Span) -> bool:

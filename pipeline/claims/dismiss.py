@@ -102,6 +102,17 @@ def reason(s: Sentence, q: Quantity) -> str | None:
     return _count_reason(text, q, before)
 
 
+_RESTATED_RE = re.compile(r"\s*\(\s*[A-Za-z][\w-]*\s?=\s?$")
+
+
+def mark_restated(s: Sentence, found: list[Quantity]) -> None:
+    """"with two steps (NFE=2)": a value in parentheses that names what the number before it
+    counts says it again, so it is a repeat."""
+    for a, b in zip(found, found[1:]):
+        if b.dismissed is None and a.value == b.value and _RESTATED_RE.fullmatch(s.text, a.end, b.first):
+            b.dismissed = "repeat"
+
+
 def _count_reason(text: str, q: Quantity, before: str) -> str | None:
     """"the two datasets" repeats a count; "three modules" counts the method's own parts."""
     if q.form != "count":

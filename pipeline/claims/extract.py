@@ -13,7 +13,7 @@ import pandas as pd
 from pipeline.claims import context
 from pipeline.claims.coordinate import coordinated_groups, mark_before_after, mark_out_of
 from pipeline.claims.decide import decide_groups
-from pipeline.claims.dismiss import reason
+from pipeline.claims.dismiss import mark_restated, reason
 from pipeline.claims.numbers import Quantity, quantities
 from pipeline.claims.role import role_of
 from pipeline.claims.text import CleanText, Sentence, background, clean, sentences
@@ -62,6 +62,7 @@ def _sentence_quantities(s: Sentence) -> list[Quantity]:
     found = quantities(s.text, s.lo, s.hi)
     for q in found:
         q.dismissed = reason(s, q)
+    mark_restated(s, found)
     kept = [q for q in found if q.dismissed is None]
     mark_out_of(s.text, kept)
     mark_before_after(s.text, kept)

@@ -85,6 +85,7 @@ class Quantity:
     before: bool = False  # the "from" value of a before-and-after pair ("from 4.19 to 9.96")
     degraded: bool = False  # a change for the worse, kept as a positive improvement ("accuracy drops 3%")
     role: str | None = None
+    follows: "Quantity | None" = None  # the score a parallel value continues ("0.8 on A and [0.7] on B")
 
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"

@@ -57,6 +57,8 @@ def role_of(s: Sentence, q: Quantity) -> str | None:
     """The role of a decided quantity in its sentence (None for scale facts)."""
     if q.kind == "scale":
         return None
+    if q.follows is not None:  # "compared with 0.767 for X and [0.706] for Y": the same system's kind of value
+        return role_of(s, q.follows)
     before = s.text[max(s.lo, q.first - 80):q.first]
     compared = _COMPARED_RE.search(before) or _FOR_BASELINE_RE.match(s.text, q.end) or _BASELINE_OF_RE.search(before)
     if q.before or (compared and q.kind == "score"):  # a change over X ("+10.3% over CoT") is ours
