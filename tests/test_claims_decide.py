@@ -472,3 +472,63 @@ def test_a_bare_number_after_a_size_is_joined_only_as_its_other_end():
                                                 "an 217.8times speed-up.")
     text = "a FID of 1.32 with two steps (NFE=2) and 1.76 with one step on ImageNet."
     assert [c.metric for c in claims_in_text(text) if c.kind == "scale"] == ["steps"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(2) model scales largely impact performance by 45-60% yet persists script-specific challenges",
+         ("improvement", 60.0, "%")),
+        ("and (3) machine-translated data underestimates accuracy by7-22% versus localized data.",
+         ("improvement", 22.0, "%")),
+        ("and is shown to help learn/remember a grammatical rule (confirmed by 80% of the participants).",
+         ("score", 80.0, "%")),
+        ("We evaluate 10 powerful language models on these benchmarks and we find that they are bound by 71% accuracy "
+         "on Invalsi MATE.", ("score", 71.0, "%")),
+    ],
+)
+def test_changes_by_a_share_with_no_cue_word(text, expected):
+    assert expected in facts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("Evaluations on 40 MLLMs show significant performance gaps, with the best model trailing humans by 24.38% on "
+         "average.", "improvement", 24.38),
+        ("D-COUNTDOWN can omit 90% of computations with performance loss as low as 5.5% ideally.", "improvement", 5.5),
+        ("On a targeted challenge set, the same configuration degrades by only 0.03 F1 versus 0.19 to 0.25 for "
+         "smaller reviewers.", "improvement", 0.03),
+        ("removing sentence embeddings causes the largest performance degradation (2.39%), demonstrating their "
+         "critical role.", "improvement", 2.39),
+        # a value stated near a word for the worse is a level, not the size of the loss
+        ("finding that every variant underperforms the zero-shot baseline (0.255 mIoU), with engineered prompts "
+         "scoring as low as 0.07 mIoU.", "score", 0.255),
+        ("The best performing model, however, still significantly underperforms compared to inter-expert agreement "
+         "(Cohen's kappa: 0.81).", "score", 0.81),
+    ],
+)
+def test_words_for_the_worse_take_only_the_size_of_the_loss(text, kind, value):
+    assert [c.kind for c in claims_in_text(text) if c.value == value] == [kind]
+
+
+def test_a_bare_count_takes_no_cue_across_a_new_subject():
+    text = ("On the multi-vessel dataset, using 1,024 anisotropic RBF centers our model reduces the mean relative L2 "
+            "error by 52% compared to the best neural-operator baseline.")
+    assert [(c.kind, c.value) for c in claims_in_text(text) if c.kind != "scale"] == [("improvement", 52.0)]
+    assert ("improvement", 4.8, "pp") in facts("Our parser achieves a 4.8 absolute overall accuracy improvement.")
+
+
+def test_a_parenthesized_pair_after_a_change_is_its_before_and_after():
+    text = ("We evaluated seven state-of-the-art VLMs and found that models lag behind human performance by 28%, with "
+            "steeper declines in accuracy (60% to 30 %) as the temporal gap widens.")
+    assert {(c.kind, c.value, c.role) for c in claims_in_text(text) if c.kind == "score"} == {
+        ("score", 60.0, "baseline"), ("score", 30.0, "result")}
+    text = ("COMPASS consistently reduces contextual hallucination rates (2.8 to 5.8 percent absolute) while revealing "
+            "how distinct attention heads contribute.")
+    assert [(c.value, c.range_low) for c in claims_in_text(text)] == [(5.8, 2.8)]
+
+
+def test_a_count_out_of_the_total():
+    text = "The research indicates that four of the nine models provide better image descriptions."
+    assert facts(text) == {("score", 4.0, ""), ("scale", 9.0, "")}

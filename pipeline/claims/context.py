@@ -56,12 +56,14 @@ def statistic(s: Sentence, q: Quantity) -> str | None:
     small = abs(q.value) <= 1 or group in {"d", "cohen", "beta"} and abs(q.value) < 10
     return _STATISTIC_NAMES[group] if small else None
 BY_AMOUNT_RE = re.compile(
-    r"\bby\s+(?:an average of |a margin of |a large margin of |up to |around |about |an absolute |a relative |"
+    r"\bby\s*(?:an average of |a margin of |a large margin of |up to |around |about |an absolute |a relative |"
     r"absolute |relative |approximately |roughly |nearly |over |more than |at least |as much as |as many as |"
+    r"only |just |merely |less than |~\s?|"
     r"(?:greater|more) than or equal to |≥\s?)?$",
     re.I,
 )
-"""The amount of a change: "outperforms X by 0.4", "improving accuracy by up to 5"."""
+"""The amount of a change: "outperforms X by 0.4", "improving accuracy by up to 5", "by7-22%" (a space
+lost in extraction)."""
 
 _BASELINE_TRIGGER_RE = re.compile(
     r"\b(?:over|than|compared (?:to|with|against)|comparing (?:to|with)|in comparison (?:to|with)|"

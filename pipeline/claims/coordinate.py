@@ -22,6 +22,14 @@ _COORD_RE = re.compile(
 _BETWEEN_RE = re.compile(r"\bbetween\s+$")
 _RANGING_RE = re.compile(r"\b(?:rang\w*|var(?:y|ies|ied|ying)|spann?\w*|between)\s+(?:\w+\s+){0,3}?from\s+(?:\w+\s+)?$", re.I)
 _AFTER_AMOUNT_RE = re.compile(r"\d\s?(?:%|x|pp|points?)?\s*\((?:i\.e\.,?\s*|e\.g\.,?\s*|from\s+)?$")
+_AFTER_CHANGE_RE = re.compile(
+    r"(?i)\b(?P<verb>declin|drop|fall|fell|rise|rose|increas|decreas|improv|reduc|degrad|shift|jump|grow|grew|collaps)\w*"
+    r"\s+(?:[\w-]+\s+){0,4}\($"
+)
+"""A change word before a parenthesized pair: "steeper declines in accuracy (60% to 30%)"."""
+_DOWN = ("declin", "drop", "fall", "fell", "decreas", "reduc", "degrad", "collaps")
+_NEXT_NUMBER_RE = re.compile(r"\s?%?\s*(?:to|→|->)\s*(?P<b>\d[\d,]*(?:\.\d+)?)\s?(?:%|percent)?")
+_ASIDE_AFTER_RE = re.compile(r"\s*(?:absolute|relative|points?|pp)\b", re.I)
 _FROM_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?$")
 _TO_AFTER_RE = re.compile(r"\s*(?:[\w-]+\s+){0,4}(?:to|→|->)\s+(?:(?:about|around|nearly|almost|only|just)\s+)?")
 _JOINS = {"to": "to", "-": "to", "→": "arrow", "->": "arrow", "⇒": "arrow"}
@@ -66,6 +74,12 @@ def is_change(text: str, a: Quantity) -> bool:
     to B" is a range, unless each end is attributed ("from 12% (dictionary-only) to 31% (RAG)")."""
     if a.form in {"bare", "percent", "points"} and _AFTER_AMOUNT_RE.search(text, max(0, a.start - 30), a.start):
         return True  # "by 65.5% (11.33 to 3.91 mm)": the before and after of the change just stated
+    changed = _AFTER_CHANGE_RE.search(text, max(0, a.start - 60), a.start) if a.form in {"bare", "percent"} \
+        and not a.sign else None  # "(+13 to 16)" is a range of gains
+    if changed:  # "declines in accuracy (60% to 30%)", but "reduces hallucination rates (2.8 to 5.8 percent absolute)"
+        b = _NEXT_NUMBER_RE.match(text, a.end)
+        rise = b is not None and float(b.group("b").replace(",", "")) > a.value
+        return not (rise and changed.group("verb").lower().startswith(_DOWN)) and not _ASIDE_AFTER_RE.match(text, b.end() if b else a.end)
     if a.form not in CUED_FORMS or not _FROM_RE.search(text, max(0, a.start - 30), a.start):
         return False
     ranging = _RANGING_RE.search(text, max(0, a.start - 40), a.start)

@@ -77,8 +77,8 @@ _QUALITY_CUE_RE = re.compile(r"(?i)better|superior|stronger")
 _LIST_ITEM_RE = re.compile(r"[A-Za-z]{3,}\s+\($")
 """A noun right before "(" names what the number in parentheses measures: "relative depth ordering (+6 to 7)"."""
 _IMPROVEMENT_OF_RE = re.compile(
-    r"\b(?:improvement|gain|increase|boost|margin|uplift|reduction|decrease|drop|loss|degradation|cut|saving)s?"
-    r"\s+(?:\w+\s+){0,3}?(?:of\s+(?:up to\s+|about\s+|around\s+|less than\s+|more than\s+|over\s+|only\s+)?"
+    r"\b(?:improvement|gain|increase|boost|margin|uplift|reduction|decrease|drop|loss|degradation|decline|cut|saving)s?"
+    r"\s+(?:\w+\s+){0,3}?(?:of\s+(?:up to\s+|about\s+|around\s+|less than\s+|more than\s+|over\s+|only\s+|[<>≤≥~]\s?)?"
     r"|(?:of\s+|\(\s*)?up\s+to\s+"
     r"|(?:reaching|exceeding|amounting\s+to|totall?ing)\s+(?:up to\s+|about\s+|around\s+|over\s+|more than\s+|nearly\s+)?)$",
     re.I
@@ -157,7 +157,7 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
         if q.kind is None and (change or q.before) and q.form in CUED_FORMS:
             q.kind = "score"
         elif q.kind is None and cue is not None and cue.kind == "worse" and q.form in CUED_FORMS:
-            q.kind = _worse(q, metric)
+            q.kind = _worse(q, metric) if _worse_amount(s, q, span, cue) else _DECIDERS[q.form](s, q, span, None, metric)
         elif q.kind is None:
             q.kind = _DECIDERS[q.form](s, q, span, cue, metric)
         revise(s, q, span, cue, metric)
@@ -176,6 +176,22 @@ def _object_metric(s: Sentence, cue: Cue | None, span: Span) -> MetricName | Non
     if cue is None or cue.end > span.start or not BY_AMOUNT_RE.search(s.text, max(s.lo, span.start - 40), span.start):
         return None
     return metric_in(s.metric_text, cue.end, span.start)
+
+
+def _worse_amount(s: Sentence, q: Quantity, span: Span, cue: Cue) -> bool:
+    """Whether the number is the size of the change for the worse ("drops 3%", "trails by 7.79
+    points", "a 2-point degradation"), not a value stated near it ("underperforms the zero-shot
+    baseline (0.255 mIoU)", "underperforms ... (Cohen's kappa: 0.81)")."""
+    if q.form == "points" or q.sign or _is_amount(s, span, cue, _before(s, span)):
+        return True
+    if cue.end > span.start:
+        return False
+    between = V.METRIC_RE.sub(" ", s.metric_text[cue.end:span.start])  # "loss of accuracy less than 0.1%"
+    between = _BOUNDS_RE.sub(" ", _QUANTIFIERS_RE.sub(" ", between))
+    return not re.findall(r"[A-Za-z]+", between)  # "the largest performance degradation (2.39%)"
+
+
+_BOUNDS_RE = re.compile(r"(?i)\b(?:of|in|on|for|as|low|high|little|only|just|merely|within|no)\b")
 
 
 def _worse(q: Quantity, metric: MetricName | None) -> str | None:
@@ -266,7 +282,7 @@ def _decide_percent(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metri
     if _SHARE_OF_RE.match(s.text, span.end) and (kept or not left_cue_next and not _is_amount(s, span, None, before)):
         return "score"  # "94% of the accuracy gain", "81% of its outputs": a share that was measured
     if _is_amount(s, span, cue, before):
-        return _by_direction(q, cue, metric)
+        return _by_direction(q, cue, metric) or _uncued_change(s, q, span, before, metric)
     if cost and _USING_RE.search(before) and _RIGHT_AFTER_RE.match(s.text, span.end, _after_start(s, span)):
         return "reduction"  # "with 0.1% trainable parameters", not "with 92% Inlier Ratio on synthetic data"
     if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or _alone_in_parens(s, span):
@@ -327,6 +343,19 @@ def _named_metric(s: Sentence, start: int, metric: MetricName | None) -> MetricN
 
 
 _ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9@-]*[A-Z0-9]")
+
+
+def _uncued_change(s: Sentence, q: Quantity, span: Span, before: str, metric: MetricName | None) -> str | None:
+    """"model scales largely impact performance by 45-60%": a change "by" a share whose verb is no
+    cue word is a gain in quality; "confirmed by 80% of the participants" and "bound by 71% accuracy"
+    are measured levels, and a cost changed by a share with no word for the direction is left alone."""
+    if not BY_AMOUNT_RE.search(before):
+        return None
+    if _SHARE_OF_RE.match(s.text, span.end) or score_metric_next_to(s, q, span.start, width=0):
+        return "score"
+    if metric is not None and metric.name in V.COST_METRICS:
+        return None
+    return "improvement"
 
 
 def _alone_in_parens(s: Sentence, span: Span) -> bool:

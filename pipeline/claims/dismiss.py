@@ -50,6 +50,8 @@ _MATH_BEFORE_RE = re.compile(
 ANAPHORA_RE = re.compile(
     r"\b(?:the|these|those|both|all|its|their|our)\s+(?:(?:first|last|next|other|remaining|same|latter|former)\s+)?$", re.I
 )
+_OUT_OF_THE_RE = re.compile(r"(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\s+(?:out\s+)?of\s+the\s+$")
+""""four of the nine models": the total a count is out of, not a repeat of an earlier count."""
 _ENUMERATOR_BEFORE_RE = re.compile(r"(?:^|\(|[.;:,]\s*|\b(?:and|or)\s+|^\s+)$")
 """"(1) the encoder", "tasks: 1) ..., 2) ...", but not "(+13 to 16)"."""
 _FOLD_SETTING_RE = re.compile(r"\s*(?:stratified\s+)?cross[- ]validation", re.I)
@@ -117,7 +119,7 @@ def _count_reason(text: str, q: Quantity, before: str) -> str | None:
     """"the two datasets" repeats a count; "three modules" counts the method's own parts."""
     if q.form != "count":
         return None
-    if ANAPHORA_RE.search(before[-12:]):
+    if ANAPHORA_RE.search(before[-12:]) and not _OUT_OF_THE_RE.search(before):
         return "repeat"
     few = q.value <= MAX_PARTS  # nobody builds a method of 10^64 strategies
     return "method parts" if few and V.PARTS_RE.search(text, q.number_end, q.end) else None
@@ -144,7 +146,8 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
     if q.value in (0, 1) and q.form != "factor" and text[q.first:q.number_end].lower() in {"one", "zero"}:
         return "idiom"
     spoken = q.form in {"factor", "percent", "unit", "count", "magnitude"} or OUT_OF_RE.match(text, q.number_end)
-    if ANAPHORA_RE.search(text, max(0, q.first - 12), q.first):
+    if ANAPHORA_RE.search(text, max(0, q.first - 12), q.first) and not _OUT_OF_THE_RE.search(text, max(0, q.first - 40),
+                                                                                             q.first):
         return "repeat"
     if not spoken:
         return "method parts"

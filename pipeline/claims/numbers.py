@@ -174,7 +174,7 @@ _ANY_COUNT_AFTER_RE = re.compile(
 SMALL_WORD_COUNT = 3
 """A small count in words ("two images", "three questions") counts things only when they are evaluated
 ones ("two datasets"); otherwise it mostly describes the method's design."""
-OUT_OF_RE = re.compile(r"\s+/\s+|\s*out of\s*|\s+of\s+(?=(?:\d+|[a-z]+)\s+[a-z])")
+OUT_OF_RE = re.compile(r"\s+/\s+|\s*out of\s*(?:the\s+)?|\s+of\s+(?:the\s+)?(?=(?:\d+|[a-z]+)\s+[a-z])")
 _PER_RE = re.compile(rf"\s?(?:per|/)\s?(?P<noun>(?:{V.PER_NOUNS}))s?\b")
 _HARDWARE_AFTER_RE = re.compile(r"\s*(?:NVIDIA\s+)?(?:[AHVTLB]\d{2,3}\b|RTX|GPUs?\b|TPUs?\b|A6000)")
 _TIMES_AFTER_RE = re.compile(r"\s?(?:times\b|x(?![a-zA-Z\d])|-?fold\b)")
