@@ -532,3 +532,32 @@ def test_a_parenthesized_pair_after_a_change_is_its_before_and_after():
 def test_a_count_out_of_the_total():
     text = "The research indicates that four of the nine models provide better image descriptions."
     assert facts(text) == {("score", 4.0, ""), ("scale", 9.0, "")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("With less than 5% of the task-specific data required by dedicated expert models, it achieves comparable "
+         "performance.", ("reduction", 5.0, "%")),
+        ("DenseDiT combines a parameter-reuse mechanism and two lightweight branches, working with less than 0.1% "
+         "additional parameters.", ("reduction", 0.1, "%")),
+        ("KG-FiD can achieve comparable or better performance in answer prediction than FiD, with less than 40% of "
+         "the computation cost.", ("reduction", 40.0, "%")),
+        ("our method outperforms existing state-of-the-art approaches, e.g., reducing 50\\% training costs on "
+         "ImageNet-1k with lossless performance.", ("reduction", 50.0, "%")),
+        ("BudgetMem achieves remarkable results on long documents: only 1.0% F1 score degradation while saving 72.4% "
+         "memory compared to baseline RAG.", ("reduction", 72.4, "%")),
+        ("our contextual Transformer is able to reduce 13.04% of classification errors compared to a non-contextual "
+         "model.", ("improvement", 13.04, "%")),
+        # not savings: a measured share, an attack's setting, the target of a cut, a data setting
+        ("four benchmarks which appear only once in the training data and constitute less than 0.001% of the total "
+         "tokens.", ("scale", 0.001, "%")),
+        ("VisualTrap can effectively hijack visual grounding with as little as 5% poisoned data.", ("scale", 5.0, "%")),
+        ("VPP excels the high-sparsity regime, sustaining remarkable performance even when patch usage is reduced "
+         "below 55%.", ("score", 55.0, "%")),
+        ("our method consistently outperforms strong semi-supervised baselines under 1\\%, 5\\%, and 10\\% labeled "
+         "data settings.", ("scale", 10.0, "%")),
+    ],
+)
+def test_shares_of_a_resource_under_a_bound_or_after_a_cut_verb(text, expected):
+    assert expected in facts(text)

@@ -34,7 +34,11 @@ _SIZE_WORDS = re.compile(r"(?i)smaller|fewer|less|lighter|cheaper|shorter|compre
 _TIME_METRICS = frozenset({"time"})
 _TO_REDUCED_RE = re.compile(r"\b(?:to|into)\s+(?:just |only |merely |as few as |as little as |a )?$", re.I)
 """The target of a cut ("reduces ... to merely 88 GPU-days"); with a reduce verb this is a reduction."""
-_PERCENT_CUT_LEFT_RE = re.compile(rf"\b(?:{V.CUT_VERBS})\s+(?:\w+\s+)?$", re.I)
+_PERCENT_CUT_LEFT_RE = re.compile(
+    rf"\b(?P<verb>{V.CUT_VERBS})\s+(?:(?:up to|about|around|approximately|nearly|over|more than|~)\s*|(?!(?:by|to|below|under)\b)\w+\s+)?$", re.I
+)
+_UPPER_BOUND_RE = re.compile(r"\b(?:less than|fewer than|under|below|as little as|as few as|at most|no more than)\s+$", re.I)
+"""A bound before a share of a resource makes it a saving too: "using less than 10% labeled data"."""
 _PERCENT_ONLY_LEFT_RE = re.compile(r"\b(?:only|just|merely|mere)\s+(?:\w+\s+)?$", re.I)
 """Words just before a share that make it a saving: a cut ("skip 25-30% of FFN blocks"), or "only"
 before a share of a resource ("only 10% of the data"; "only 30% of papers" is no saving)."""
@@ -52,6 +56,11 @@ _SETTING_BEFORE_RE = re.compile(
 )
 _SETTING_AFTER_RE = re.compile(rf"\s?(?:{V.SETTINGS})\b", re.I)
 """A share stated for a setting the study chooses: "sparsity levels of more than 96%", "a 75% mask ratio"."""
+_CONDITION_AFTER_RE = re.compile(
+    r"\s+(?:(?!(?:in|of|on|for|at|under|with|all|the|some|many|most|both|these|those)\b)[\w-]+\s+){1,2}"
+    r"(?:settings?|regimes?|splits?)\b", re.I
+)
+""""under 1%, 5%, and 10% labeled data settings": the conditions a result is measured in."""
 _OF_WHOLE_RE = re.compile(r"\s+of\s+(?:the\s+)?(?:original|full|total|entire|whole)\b", re.I)
 _KEPT_RE = re.compile(r"\b(?:retain\w*|keep\w*|kept|preserv\w*|maintain\w*|recover\w*|reach\w*|achiev\w*)\b", re.I)
 """"23% of the original text" is what is left (a cut); "retaining 96.7% of the original performance" a level."""
@@ -258,7 +267,8 @@ def _decide_percent(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metri
     otherwise a level that was measured (score: "9.91% false positives", "81% of its outputs")."""
     before = _before(s, span, 40)
     cut = _PERCENT_CUT_LEFT_RE.search(before)
-    if _SETTING_BEFORE_RE.search(before) or _SETTING_AFTER_RE.match(s.text, span.end):
+    if _SETTING_BEFORE_RE.search(before) or _SETTING_AFTER_RE.match(s.text, span.end) or \
+            _CONDITION_AFTER_RE.match(s.text, span.end):
         return "scale"
     after = metric_in(s.metric_text, span.end, span.right_end)
     cost = after is not None and after.name in V.COST_METRICS
@@ -268,14 +278,16 @@ def _decide_percent(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metri
     if _GAP_AFTER_RE.match(s.text, span.end) or _GAP_OF_RE.search(before):
         return "improvement"  # "a 14.20% gap in accuracy", "a performance gap of 37.66%": a difference
     amount = cue is not None and cue.start >= span.end  # "46% faster runtime"
-    if cost and not amount and _PERCENT_ONLY_LEFT_RE.search(before):
-        return "reduction"  # "with only 10% of their parameters", "only 60% required GPU memory"
+    small = _PERCENT_ONLY_LEFT_RE.search(before) or _UPPER_BOUND_RE.search(before)
+    measured = _SHARE_VERB_RE.search(_UPPER_BOUND_RE.sub("", before))  # "constitute less than 0.001% of the tokens"
+    if cost and not amount and small and not measured:
+        return "reduction"  # "with only 10% of their parameters", "with less than 40% of the computation cost"
     if V.USED_SHARE_RE.match(s.text, span.end):
-        return "reduction" if cut or _PERCENT_ONLY_LEFT_RE.search(before) else "scale"
+        return "reduction" if (cut or small) and not measured else "scale"
     if _OF_WHOLE_RE.match(s.text, span.end):
         return "score" if _KEPT_RE.search(before) or _SHARE_VERB_RE.search(before) else "reduction"
-    if cut:
-        return "reduction"
+    if cut:  # "saves 72.4% memory", "reduce 40% FLOPs", "reduces 13.04% of classification errors"
+        return _by_direction(q, Cue("reduction", 0, 0, cut.group("verb")), after or metric) or "reduction"
     between = s.text[cue.end:span.start] if cue is not None and cue.start < span.start else None
     left_cue_next = between is not None and len(_QUANTIFIERS_RE.sub(" ", between).split()) <= 1
     kept = _KEPT_RE.search(before)
