@@ -561,3 +561,9 @@ def test_a_count_out_of_the_total():
 )
 def test_shares_of_a_resource_under_a_bound_or_after_a_cut_verb(text, expected):
     assert expected in facts(text)
+
+
+def test_a_share_in_a_resource_is_no_share_of_it():
+    assert facts("These gains are achieved with a 45\\% smaller model size and an average reduction of 40\\% in input "
+                 "tokens.") == {("reduction", 45.0, "%"), ("reduction", 40.0, "%")}
+    assert facts("we train with 10% of the data") == {("scale", 10.0, "%")}

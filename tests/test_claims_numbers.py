@@ -167,3 +167,21 @@ def test_units_spaces_and_points(text, expected):
 def test_a_range_in_points_keeps_its_low_end():
     claim = only("The text-vs-squares F1 gap ranges from 34 to 54 points across models.", "improvement")
     assert (claim.value, claim.range_low) == (54.0, 34.0)
+
+
+def test_a_spaced_times_sign_before_a_comparative_is_a_factor():
+    assert facts("and matches the best-performing baseline, ZoomEye, while requiring 3 - 6.5 x less compute.") == {
+        ("reduction", 6.5, "x")}
+    assert ("speedup", 98.0, "x") in facts("where FMLGS is 98 x faster than LERF, 4 x faster than LangSplat.")
+    assert facts("we use 3 x 3 convolutions on 256 x 256 images") == {("scale", 256.0, "px")}
+
+
+def test_scientific_notation_and_lost_thin_spaces():
+    text = "Quantitative Grad-CAM analysis (rho = -0.30, p < 1e-22) shows that predictions correspond to pathology."
+    assert ("score", 1e-22, "") in facts(text)
+    text = ("our total human time to generate a 10,000-image dataset was 30.5,h versus 166.7,h for manual labelling "
+            "at 60,s per image (-81.7%). A manual pilot took 60,s (maximum 80,s).")
+    assert {("score", 80.0, "s"), ("scale", 30.5, "h")} <= facts(text)
+    assert ("scale", 2.0, "M") in facts("We present CFRNet, a 2.0,M-parameter ResNet-style restorer for on-device use.")
+    # a list in a formula keeps its commas
+    assert facts("For $(M,N,T,K)=(2,N,2,K)$ and a GRS coded system, the bound is tight.") == set()

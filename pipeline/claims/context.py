@@ -48,7 +48,7 @@ def statistic(s: Sentence, q: Quantity) -> str | None:
     formula ("p<0.001", "r=0.649-0.683", "Cohen's d>2.4", "(d=1.68)" after an effect size). Only
     decimals count ("d=768" is a dimension), and a bare "d" only in a sentence about effect sizes."""
     match = _STATISTIC_RE.search(s.text, max(s.lo, q.first - 20), q.first)
-    if match is None or "." not in s.text[q.first:q.number_end]:
+    if match is None or not re.search(r"[.eE]", s.text[q.first:q.number_end]):
         return None
     group = match.group("letter") or match.lastgroup
     if group == "d" and _EFFECT_SIZE_RE.search(s.text, s.lo, s.hi) is None:

@@ -319,8 +319,8 @@ def _decide_bare(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metric: 
     changed = _is_amount(s, span, cue, before)
     if changed is not None:
         return _by_direction(q, cue, metric) if changed and cue and cue.kind != "speedup" else None
-    if SAMPLE_SIZE_RE.search(before):
-        return "scale"  # "(N=64)"
+    if SAMPLE_SIZE_RE.search(before) or V.HYPERPARAMETER_RE.search(before):
+        return "scale"  # "(N=64)", "dropout (0.3)"
     if 0 < q.value < 1 and _SHARE_OF_RE.match(s.text, span.end) and _PERCENT_ONLY_LEFT_RE.search(before):
         q.unit, q.form = "x", "factor"
         return "reduction"  # "with merely 0.4 of the training data": a fraction of a resource

@@ -50,6 +50,8 @@ _MATH_BEFORE_RE = re.compile(
 ANAPHORA_RE = re.compile(
     r"\b(?:the|these|those|both|all|its|their|our)\s+(?:(?:first|last|next|other|remaining|same|latter|former)\s+)?$", re.I
 )
+_VERSION_BEFORE_RE = re.compile(r"\b[Vv]ersions?\s*\(?$")
+""""in a new version (1.0)", "version 1.4 of CorefUD": a version number."""
 _OUT_OF_THE_RE = re.compile(r"(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\s+(?:out\s+)?of\s+the\s+$")
 """"four of the nine models": the total a count is out of, not a repeat of an earlier count."""
 _ENUMERATOR_BEFORE_RE = re.compile(r"(?:^|\(|[.;:,]\s*|\b(?:and|or)\s+|^\s+)$")
@@ -74,7 +76,7 @@ def reason(s: Sentence, q: Quantity) -> str | None:
         return "noise"
     if _in_url(text, q.first):
         return "url"
-    if _glued_to_name(before, after, q):
+    if _glued_to_name(before, after, q) or _VERSION_BEFORE_RE.search(before):
         return "name"
     if q.form == "factor" and _FOLD_SETTING_RE.match(text, q.end):
         return "descriptor"  # "10-fold cross-validation"
@@ -88,7 +90,7 @@ def reason(s: Sentence, q: Quantity) -> str | None:
              else "formula" if _MATH_BEFORE_RE.search(before) else None)
     if label:  # unless a metric names it: "(FID 2.1)", "accuracy = 93%", "ACCP = 0.320", "(N=64)"
         named = SCORE_LEFT_RE.search(before) or NAMED_VALUE_RE.search(before) or SAMPLE_SIZE_RE.search(before) \
-            or statistic(s, q)
+            or V.HYPERPARAMETER_RE.search(before) or statistic(s, q)
         return None if named else label
     if q.form in {"bare", "count", "unit"} and _after_capitalized_name(text, q.first, before):
         return "name"
@@ -133,7 +135,7 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
         return "formula"  # "twice differentiable"
     if q.special and q.unit == "steps" and not _STEP_CUT_RE.search(s.text, max(s.lo, q.start - 100), q.start):
         return "descriptor"  # "combines detection and linking into a single step": no cut
-    if re.fullmatch(r"Third|Fourth|Fifth|Sixth", s.text[q.start:q.end]) and _ORDINAL_AFTER_RE.match(s.text, q.end):
+    if re.fullmatch(r"(?i)third|fourth|fifth|sixth", s.text[q.start:q.end]) and _ORDINAL_AFTER_RE.match(s.text, q.end):
         return "enumerator"  # "Third, we apply ..."
     if q.special:  # "halves", "an order of magnitude", "into a single step"
         vague = q.noun == "vague" and (s.background or _FROM_TO_VAGUE_RE.search(s.text, max(0, q.start - 20), q.end + 30))

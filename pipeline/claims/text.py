@@ -37,10 +37,12 @@ _REPLACEMENTS: list[tuple[str, str]] = [
     (r"(?<=\d)~(?=[A-Za-zμ])", " "),                       # LaTeX tie: "1.8~s" -> "1.8 s"
     (r"\u00a0", " "),
     (r"\s{2,}", " "),                                      # PDF extraction: "at  speeds  of  up  to"
+    (r"(?<=\d)(?<![,(]\d)(?<![,(]\d\d),(?=(?:h|s|ms|min|GB|MB|dB|pp)(?![\w,=]))", " "),  # "30.5,h": a lost "\,"
+    (r"(?<=\d)(?<![,(]\d)(?<![,(]\d\d),(?=[kKMB](?![\w,=]))", ""),  # "a 2.0,M-parameter model"
 ]
 _CLEAN_RE = re.compile(
     # the look-ahead on first characters lets most positions fail at once (3x faster on long corpora)
-    r"(?=[\\$_{}×−‐‑∼≈~\u00a0µ]|\s+\\|\s\s|\b[iblgtep])(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
+    r"(?=[\\$_{}×−‐‑∼≈~\u00a0µ]|\s+\\|\s\s|\b[iblgtep]|(?<=\d),)(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
 )
 
 WORD_RE = re.compile(r"[^\s]+")
