@@ -92,6 +92,16 @@ def test_scale_facts_have_no_role_and_own_results_stay_results():
          "(0.530), reaching state-of-the-art performance (0.532 overall).", 0.53, "baseline"),
         ("our Qwen-Image+M3 surpassing commercial flagship systems including Imagen4 (0.515) and Seedream 3.0 "
          "(0.530), reaching state-of-the-art performance (0.532 overall).", 0.532, "result"),
+        # the first of a pair set against each other is the paper's, a value in a chain after "vs." is not
+        ("RLVER-PPO-Think substantially outperforms the same-scale untuned baseline (0.963 vs. 0.761, p<0.001).",
+         0.963, "result"),
+        ("RLVER-PPO-Think substantially outperforms the same-scale untuned baseline (0.963 vs. 0.761, p<0.001).",
+         0.761, "baseline"),
+        ("finds NPU answer quality on par with CPU and GPU within evaluator noise (mean 9.32 vs. 8.95 vs. 9.03 on a "
+         "1-10 rubric).", 8.95, "baseline"),
+        # a unit word inside the parentheses
+        ("our method achieves 2.96 gFID with 128 tokens, outperforming VAR (3.3 FID) and FlexVAR (3.05 FID), which "
+         "both require 680 tokens in their AR models.", 3.05, "baseline"),
         # "over" a count is no comparison
         ("it obtains the best averaged F-score over 11 languages (0.6653) and even the best score.", 0.6653, "result"),
         # a human evaluation is no human baseline

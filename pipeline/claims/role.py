@@ -40,13 +40,19 @@ _COMPARISON_RE = re.compile(
 )
 _OWN_AGAIN_RE = re.compile(r"[;:]|\b(?:reach\w*|achiev\w*|attain\w*|while|whereas|but|which|we|our|ours|to)\b", re.I)
 """Where a clause turns back to the paper's own value ("..., reaching state-of-the-art performance (0.532)")."""
-_CLOSE_RE = re.compile(r"\s*(?:%|\s?points?|pp)?\s*\)")
+_CLOSE_RE = re.compile(r"\s*(?:%|\s?points?|pp)?(?:\s+[A-Za-z][\w-]*){0,2}\s*\)")
+"""The end of a parenthesized value: "(64.69%)", "(100% exposure)"."""
+_VS_AFTER_RE = re.compile(r"\s*(?:/\s*\d+(?:\.\d+)?)?\s*(?:%|\s?points?|pp)?(?:\s+[A-Za-z][\w-]*)?\s*(?:vs\.?|versus)\s", re.I)
+"""The first value of a pair set against each other: "0.207 vs. 0.161", "4.80/5 vs. 1.0/5"."""
+_VS_BEFORE_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
+"""A later value of such a chain ("9.32 vs. 8.95 vs. 9.03") is not the first one."""
 _OWN_RE = re.compile(r"\b(?:we|our|ours|us|proposed|this (?:method|model|approach|system|work))\b", re.I)
 _SUBJECT_LEAD_RE = re.compile(
-    r"(?:(?:the|a|an|all|most|many|some|even|both|these|those|such|other|several|\w+est)\s+){0,3}", re.I
+    r"(?:(?:the|a|an|all|most|many|some|even|both|these|those|such|other|several|\w+est|\w+-\w+)\s+){0,3}", re.I
 )
-"""What may stand before a clause's subject: "In both cases, baseline methods ...", "the best baselines"."""
-_CLAUSE_START_RE = re.compile(r"[;,]\s*|\b(?:while|whereas|but|although|though)\s+", re.I)
+"""What may stand before a clause's subject: "In both cases, baseline methods ...", "the best baselines",
+"high-resource baselines"."""
+_CLAUSE_START_RE = re.compile(r"[;,:]\s*|\b(?:while|whereas|where|but|although|though)\s+", re.I)
 _THRESHOLD_BEFORE_RE = re.compile(r"\b(?:thresholds?|cut-?offs?)\s+(?:of\s+|at\s+|=\s*)?$", re.I)
 _THRESHOLD_AFTER_RE = re.compile(r"\s*(?:%\s*)?(?:thresholds?|cut-?offs?)\b", re.I)
 _BOUND_RE = re.compile(r"\b(?:have|has|having|with)\s+(?:at least|at most|above|below|over|under)\s+$", re.I)
@@ -60,6 +66,9 @@ def role_of(s: Sentence, q: Quantity) -> str | None:
     if q.follows is not None:  # "compared with 0.767 for X and [0.706] for Y": the same system's kind of value
         return role_of(s, q.follows)
     before = s.text[max(s.lo, q.first - 80):q.first]
+    if (q.kind == "score" and _VS_AFTER_RE.match(s.text, q.end) and not _VS_BEFORE_RE.search(before)
+            and not _about_a_baseline(s, q)):
+        return "result"  # "(4.80/5 vs. 1.0/5)", "(0.207 vs. 0.161)": the first of a pair is the paper's
     compared = _COMPARED_RE.search(before) or _FOR_BASELINE_RE.match(s.text, q.end) or _BASELINE_OF_RE.search(before)
     if q.before or (compared and q.kind == "score"):  # a change over X ("+10.3% over CoT") is ours
         return "baseline"
