@@ -76,7 +76,7 @@ def test_map_draws_and_names_themes_without_webgl(open_page, map_file, tables):
     assert coloured > 194 * 10, f"only {coloured} pixels drawn for 194 papers"
     labels = page.evaluate("trendsMap.shownLabels")
     themes = tables["themes"]
-    names = set(themes["label"]) | {label.upper() for label in themes["parent_label"].dropna()}
+    names = set(themes["label"]) | {label.upper() for label in themes["area_label"].dropna()}
     assert len(labels) >= 5 and {label["text"] for label in labels} <= names, labels
     boxes = [label["box"] for label in labels]
     assert not any(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3] for a, b in combinations(boxes, 2))
