@@ -73,16 +73,17 @@ def encode_texts(texts: list[str]) -> bytes:
     ids) are listed in order of first use, so a first use is coded as id 1 ("the next one"): half
     of them occur once. Id 0 ends a text.
     """
-    tokens = [_TOKEN_RE.findall(text) for text in texts]
-    ranked = [token for token, _ in Counter(chain.from_iterable(tokens)).most_common()]
+    tokens = [_TOKEN_RE.findall(text) + [""] for text in texts]  # no token is empty: "" ends a text
+    counts = Counter(chain.from_iterable(tokens))
+    del counts[""]
+    ranked = [token for token, _ in counts.most_common()]
     three = _three_byte_prefixes(len(ranked) + 2)
     rare_from = _ONE_BYTE + (_PREFIXES - three) * 256
     frequent = ranked[:rare_from - 2]
     known = set(frequent)
-    vocab = frequent + [token for token in dict.fromkeys(chain.from_iterable(tokens)) if token not in known]
-    index = {token: i for i, token in enumerate(vocab, start=2)}
-    ids = np.fromiter(chain.from_iterable((*(index[token] for token in text), _END) for text in tokens),
-                      dtype=np.int64)
+    vocab = frequent + [token for token in dict.fromkeys(chain.from_iterable(tokens)) if token and token not in known]
+    index = {"": _END, **{token: i for i, token in enumerate(vocab, start=2)}}
+    ids = np.fromiter(map(index.__getitem__, chain.from_iterable(tokens)), dtype=np.int64)
     rare = np.where(ids >= rare_from, ids, -1)
     seen = np.concatenate([[-1], np.maximum.accumulate(rare)[:-1]])
     ids[rare > seen] = _NEW
