@@ -25,6 +25,7 @@ RESIDUE = re.compile(r"[\\${}]|\dtimes\b|\dtimes\d|\(cid:\d+\)|  ")
     (r"agreement is just 12.8\%, and \texttt{SAFE} rate", "agreement is just 12.8%, and SAFE rate"),
     (r"a $2.3\times$ speedup on 256 \times 256 images, 5.02 $\times$ less power",
      "a 2.3× speedup on 256 × 256 images, 5.02× less power"),
+    (r"a $10^5 \times$ reduction in model parameters", "a 10⁵× reduction in model parameters"),
     ("requiring 10times FLOPs on ImageNet 256times256", "requiring 10× FLOPs on ImageNet 256×256"),
     ("throughput rises 631-1074times, 2x-5x or 10%-20%", "throughput rises 631–1074×, 2×–5× or 10%–20%"),
     ("producing 1024 times 1024 images 3 times faster", "producing 1024 × 1024 images 3 times faster"),

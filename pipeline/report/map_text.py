@@ -236,5 +236,5 @@ _SYMBOL_RULES: list[Rule] = [
 _SPACING_RULES: list[Rule] = [
     (re.compile(r"-(?<=[\d%×]-)(?=\d)"), _range_dash),
     (re.compile(r"  +"), lambda match: " "),  # room left by removed macros
-    (re.compile(r" ×(?<=\d ×)(?! ?\d)"), _times),  # "5.02 $\times$ less" is 5.02× (not 256 × 256)
+    (re.compile(r" ×(?<=[\d⁰¹²³⁴⁵⁶⁷⁸⁹] ×)(?! ?\d)"), _times),  # "5.02 $\times$ less" is 5.02× (not 256 × 256)
 ]

@@ -13,13 +13,17 @@ const VIRIDIS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
 
 // ---------------------------------------------------------------------------- reading the data
 
-// Characters back to the deflated bytes (map_pack.pack): 15 bits from each character in turn,
-// then one more bit from each character whose value leaves room for it, until nBytes are full.
-function unpack(text, nBytes, ranges) {
+// Each character's value: its index among the characters a packed blob may use (map_pack.SAFE_RANGES).
+function characterValues(ranges) {
   const value = new Uint16Array(65536);
   let next = 0;
   for (const [lo, hi] of ranges) for (let c = lo; c <= hi; c++) value[c] = next++;
-  const room = next - 32768;
+  return { value, room: next - 32768 };
+}
+
+// Characters back to the deflated bytes (map_pack.pack): 15 bits from each character in turn,
+// then one more bit from each character whose value leaves room for it, until nBytes are full.
+function unpack(text, nBytes, { value, room }) {
   const out = new Uint8Array(nBytes);
   let acc = 0, bits = 0, k = 0;
   const put = (v, width) => {
@@ -36,9 +40,9 @@ function unpack(text, nBytes, ranges) {
   return out;
 }
 
-async function inflate(id, ranges) {
+async function inflate(id, values) {
   const node = $(id);
-  const bytes = unpack(node.textContent, Number(node.dataset.bytes), ranges);
+  const bytes = unpack(node.textContent, Number(node.dataset.bytes), values);
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
@@ -86,9 +90,9 @@ const fold = (text) => text.toLowerCase().replace(FOLDABLE, (c) => FOLDED[c]);
 async function load() {
   const clock = [performance.now()]; // how long each step takes (benchmarks/map_bench.py reports it)
   const meta = JSON.parse($("map-meta").textContent);
-  const ranges = meta.packing.ranges;
-  const columns = JSON.parse(new TextDecoder().decode(await inflate("map-columns", ranges)));
-  const words = await inflate("map-texts", ranges);
+  const values = characterValues(meta.packing.ranges);
+  const columns = JSON.parse(new TextDecoder().decode(await inflate("map-columns", values)));
+  const words = await inflate("map-texts", values);
   clock.push(performance.now());
   const texts = decodeTexts(words);
   clock.push(performance.now());
