@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 
-from pipeline import embed, ingest, schema, store, theme_updates
+from pipeline import embed, encoders, ingest, schema, store, theme_updates
 from pipeline.claims import extract_claims
 from pipeline.embed_cache import EmbeddingCache
 from pipeline.settings import Settings
@@ -125,7 +125,8 @@ def ingest_inputs(sources: list[Path]) -> dict[str, pd.DataFrame]:
 def fingerprint(settings: Settings, sources: list[Path]) -> str:
     """A digest of everything a run's outputs depend on: input bytes, result-changing settings, code."""
     code = Path(__file__).resolve().parent
-    digest = hashlib.sha256(repr((settings.model, settings.n_themes, settings.seed)).encode())
+    vector_kind = encoders.vectors_key(settings.model, settings.encoder)  # the model's name unless lossy
+    digest = hashlib.sha256(repr((vector_kind, settings.n_themes, settings.seed)).encode())
     for path in [*sources, *sorted(code.rglob("*.py")), *sorted(code.rglob("*.j2"))]:
         digest.update(path.name.encode())
         with open(path, "rb") as handle:  # in chunks: an arXiv snapshot is gigabytes
@@ -153,26 +154,30 @@ def embed_papers(texts: list[str], settings: Settings, progress: Progress) -> np
     """Vectors for every cleaned text, from the cache where possible.
 
     New vectors are flushed to the cache every chunk, so an interrupted large run resumes from there.
-    The model (and torch) is only imported when something is missing from the cache.
+    The encoder (OpenVINO or torch) is only loaded when something is missing from the cache; the
+    cache key names the vectors (encoders whose vectors equal the default's share it).
     """
     with progress.stage("cache") as status:
         hashes = [embed.text_hash(text) for text in texts]
-        cache = EmbeddingCache(settings.cache_dir / "embeddings", model_key=settings.model)
+        cache = EmbeddingCache(settings.cache_dir / "embeddings",
+                               model_key=encoders.vectors_key(settings.model, settings.encoder))
         found = cache.get_many(hashes)
         todo = {h: text for h, text in zip(hashes, texts) if h not in found}
         status["note"] = f"{len(hashes) - len(todo)} of {len(hashes)} embeddings cached"
     if todo:
         with progress.stage("model") as status:
-            model = embed.load_model(settings.model, settings.device)
-            status["note"] = settings.model
+            encoder = encoders.load_encoder(
+                settings.model, settings.encoder, settings.device, settings.cache_dir,
+                warn=lambda message: progress.console.print(f"[yellow]warning[/] {message}", highlight=False))
+            status["note"] = f"{settings.model}: {encoder.description}"
         keys, pending = list(todo), list(todo.values())
         with progress.stage("encode", spinner=False) as status, progress.bar("encode", len(pending)) as advance:
             for start in range(0, len(pending), ENCODE_CHUNK):
-                vectors = embed.encode(model, pending[start : start + ENCODE_CHUNK], settings.batch_size,
-                                       progress=lambda done, base=start: advance(base + done))
+                vectors = encoder.encode(pending[start : start + ENCODE_CHUNK], settings.batch_size,
+                                         progress=lambda done, base=start: advance(base + done))
                 cache.put_many(dict(zip(keys[start : start + ENCODE_CHUNK], vectors)))
                 cache.flush()
-            status["note"] = f"{len(pending)} texts on {settings.device}"
+            status["note"] = f"{len(pending)} texts"
         found = cache.get_many(hashes)
     return np.stack([found[h] for h in hashes])
 
@@ -290,6 +295,7 @@ def run_info(settings: Settings, digest: str, theme_info: dict, timings: dict[st
     rows: dict[str, object] = {
         "inputs": ", ".join(map(str, settings.inputs)),
         "model": settings.model,
+        "encoder": settings.encoder,
         "seed": settings.seed,
         "n_themes requested": settings.n_themes or "automatic",
         "fingerprint": digest,

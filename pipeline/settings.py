@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.embed import DEFAULT_MODEL
+from pipeline.encoders import ENCODERS
 
 CONFIG_FILE = Path("trends.toml")
 
@@ -26,6 +27,7 @@ class Settings:
     cache_dir: Path = Path("data/cache")
     model: str = DEFAULT_MODEL
     device: str = "cpu"
+    encoder: str = "auto"
     batch_size: int = 32
     n_themes: int | None = None
     seed: int = 42
@@ -56,6 +58,7 @@ def load_settings(config_file: Path | None = None) -> Settings:
 VALUE_TYPES: dict[str, tuple[type, str]] = {
     "model": (str, "a model name or path (text)"),
     "device": (str, "a device name such as cpu or cuda"),
+    "encoder": (str, f"one of {', '.join(ENCODERS)}"),
     "batch_size": (int, "a positive whole number"),
     "n_themes": (int, "a positive whole number"),
     "seed": (int, "a whole number"),
@@ -80,6 +83,8 @@ def _coerce(values: dict[str, Any], source: str) -> dict[str, Any]:
     for key, (kinds, meaning) in VALUE_TYPES.items():
         if key in out and (not isinstance(out[key], kinds) or isinstance(out[key], bool) is not (kinds is bool)):
             raise SettingsError(f"{source}: {key} must be {meaning}, got {out[key]!r}")
+    if out.get("encoder", ENCODERS[0]) not in ENCODERS:
+        raise SettingsError(f"{source}: encoder must be one of {', '.join(ENCODERS)}, got {out['encoder']!r}")
     for key in ("batch_size", "n_themes"):
         if key in out and out[key] < 1:
             raise SettingsError(f"{source}: {key} must be a positive whole number, got {out[key]!r}")
