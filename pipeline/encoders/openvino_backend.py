@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,13 +76,7 @@ def load(model_dir: Path, cache_dir: Path, precision: str = "f32",
     tokenizer = _tokenizer(model_dir, config)
     folder = conversion_folder(model_dir, cache_dir, ov.__version__)
     if not (folder / "model.xml").exists():
-        try:
-            from pipeline.encoders.openvino_export import convert
-
-            convert(ov, model_dir, folder)
-        except Exception as error:  # tracing can fail in many ways on an unusual model: one cause, then torch
-            raise OpenVINOUnavailable(f"converting {model_dir.name} to OpenVINO failed "
-                                      f"({type(error).__name__}: {_first_line(error)})") from error
+        convert(model_dir, folder)
     core = ov.Core()
     if precision == "bf16" and "BF16" not in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
         warn("this CPU has no bf16 support (AMX or AVX512-BF16); OpenVINO encodes in f32 instead")
@@ -94,6 +89,15 @@ def load(model_dir: Path, cache_dir: Path, precision: str = "f32",
     actual = compiled.get_property("INFERENCE_PRECISION_HINT").to_string()
     return OpenVINOEncoder(compiled, tokenizer, bool(config.get("do_lower_case")),
                            f"openvino {ov.__version__.split('-')[0]} {actual} on CPU")
+
+
+def convert(model_dir: Path, folder: Path) -> None:
+    """Convert in a child process (see openvino_export), so torch never stays in this one."""
+    done = subprocess.run([sys.executable, "-m", "pipeline.encoders.openvino_export", str(model_dir), str(folder)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0 or not (folder / "model.xml").exists():
+        cause = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        raise OpenVINOUnavailable(f"converting {model_dir.name} to OpenVINO failed ({cause})")
 
 
 def conversion_folder(model_dir: Path, cache_dir: Path, ov_version: str) -> Path:

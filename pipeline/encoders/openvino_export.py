@@ -1,12 +1,15 @@
 """One-time conversion of a sentence-transformers model to OpenVINO IR (needs torch, once).
 
-Kept apart from the runtime so that runs with a cached conversion never import torch.
+Run as its own process (`python -m pipeline.encoders.openvino_export MODEL_DIR FOLDER`), so torch
+and the traced model (~550 MB) leave memory before encoding starts, and runs with a cached
+conversion never import torch at all.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import warnings
 from collections.abc import Iterator
@@ -62,6 +65,18 @@ def convert(ov: Any, model_dir: Path, folder: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def main(argv: list[str]) -> int:
+    """Convert, or print the one-line cause of failure on stderr and exit 1."""
+    from pipeline.encoders.openvino_backend import import_openvino
+
+    try:
+        convert(import_openvino(), Path(argv[0]), Path(argv[1]))
+    except Exception as error:  # tracing can fail in many ways on an unusual model: one line for the caller
+        print(f"{type(error).__name__}: {(str(error).strip().splitlines() or [''])[0][:200]}", file=sys.stderr)
+        return 1
+    return 0
+
+
 @contextmanager
 def _quiet() -> Iterator[None]:
     """Silence the tracer's warnings about Python branches on shapes (each was checked: they are
@@ -76,3 +91,7 @@ def _quiet() -> Iterator[None]:
             yield
     finally:
         transformers_logging.set_verbosity(verbosity)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
