@@ -9,8 +9,9 @@ sentence-transformers `model.encode` path (what `trends run` used before and wha
 Quality per configuration: cosine to the reference (min, mean), max abs difference, the
 project's k-means themes on both vector sets with the same seed (ARI; 1.0 = identical themes), and
 batch dependence (max abs difference between each of 64 texts encoded alone and in batches).
-Speed: encode seconds and CPU seconds (user + sys of that process), docs/s, and the share of the
-~25 docs/s fp32 ceiling the issue measured for 2 cores.
+Speed: encode seconds and CPU seconds (user + sys of that process), docs/s and the share of the
+~25 docs/s fp32 ceiling the issue measured for 2 cores (both meaningful only on an idle machine),
+and GFLOP per CPU second (model FLOPs from the texts' token counts; steady under load).
 """
 
 from __future__ import annotations
@@ -40,6 +41,20 @@ CONFIGS = {
     "OpenVINO bf16 (--encoder openvino-bf16, lossy)": "openvino-bf16",
 }
 BATCH_PROBE = 64
+WEIGHTS = 10.6e6  # MiniLM-L6 encoder weights that multiply every token (embedding look-ups excluded)
+LAYERS, WIDTH = 6, 384
+
+
+def model_gflop(texts: list[str]) -> float:
+    """FLOPs of one forward pass over all texts: 2 per weight per token plus attention (QK^T and AV)."""
+    from tokenizers import Tokenizer
+
+    from pipeline import embed
+
+    tokenizer = Tokenizer.from_file(str(Path(embed.resolve_model(None)) / "tokenizer.json"))
+    tokenizer.enable_truncation(256)
+    lengths = np.array([len(encoding.ids) for encoding in tokenizer.encode_batch(texts)], dtype=np.float64)
+    return float(np.sum(2 * WEIGHTS * lengths + LAYERS * 4 * lengths**2 * WIDTH)) / 1e9
 
 
 def texts_of(per_corpus: int) -> tuple[list[str], list[str]]:
@@ -133,21 +148,21 @@ def main() -> None:
         reference = np.load(work / "reference.npy")
         quality = {label: agreement(reference, np.load(work / f"{key}.npy"), np.asarray(sources))
                    for label, key in CONFIGS.items()}
-    print_table(timings, quality, len(texts), args.per_corpus)
+    print_table(timings, quality, len(texts), args.per_corpus, model_gflop(texts))
 
 
-def print_table(timings: dict[str, list[dict]], quality: dict[str, dict], n: int, per_corpus: int) -> None:
+def print_table(timings: dict[str, list[dict]], quality: dict[str, dict], n: int, per_corpus: int, gflop: float) -> None:
     corpora = list(CORPORA)
     print(f"\n{n} abstracts ({per_corpus} per corpus: {', '.join(corpora)}); median over runs; "
           f"ARI = same-seed k-means themes against the reference's")
-    print("| configuration | setup s | encode s | CPU s | docs/s | docs per CPU s | % of 25 docs/s | cosine min / mean "
+    print("| configuration | setup s | encode s | CPU s | docs/s | docs per CPU s | GFLOP per CPU s | % of 25 docs/s | cosine min / mean "
           "| max abs diff | batch dependence | " + " | ".join(f"ARI {c}" for c in [*corpora, "both"]) + " |")
-    print("|---|" + "---:|" * (9 + len(corpora)))
+    print("|---|" + "---:|" * (11 + len(corpora)))
     for label, runs in timings.items():
         med = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
         q = quality[label]
         print(f"| {label} | {med['setup_s']:.1f} | {med['encode_s']:.1f} | {med['cpu_s']:.1f} | {n / med['encode_s']:.1f} "
-              f"| {n / med['cpu_s']:.1f} | {100 * n / med['encode_s'] / CEILING_DOCS_S:.0f} % "
+              f"| {n / med['cpu_s']:.1f} | {gflop / med['cpu_s']:.0f} | {100 * n / med['encode_s'] / CEILING_DOCS_S:.0f} % "
               f"| {q['cos_min']:.7f} / {q['cos_mean']:.7f} | {q['max_abs']:.1e} | {med['batch_dependence']:.1e} | "
               + " | ".join(f"{q[f'ari_{c}']:.3f}" for c in [*corpora, "both"]) + " |")
     print(f"machine load (1-min average) during the runs: "

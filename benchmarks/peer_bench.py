@@ -91,9 +91,9 @@ def sample(work: Path, n: int, seed: int = 0) -> tuple[Path, int]:
     return path, n
 
 
-def run_size(work: Path, n: int, rounds: int, together: bool, runs: list[Run], save) -> None:
+def run_size(work: Path, n: int, rounds: range, together: bool, runs: list[Run], save) -> None:
     corpus, n = sample(work, n)
-    for round_ in range(rounds):
+    for round_ in rounds:
         order = SIDES if round_ % 2 == 0 else SIDES[::-1]
         if together:
             started = [(side, *start(side, corpus, work / side)) for side in order]
@@ -164,6 +164,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="rounds per size below 10,000 papers")
     parser.add_argument("--large-rounds", type=int, default=1, help="rounds per size from 10,000 papers")
     parser.add_argument("--together", action="store_true", help="run both programs at once (same load for both)")
+    parser.add_argument("--first-round", type=int, default=0,
+                        help="number the rounds from here (odd: BERTopic first), to continue an earlier --json")
     parser.add_argument("--json", type=Path, help="write every run's numbers here (after each round)")
     parser.add_argument("--tables-from", type=Path, help="only print the tables of a --json file")
     args = parser.parse_args()
@@ -180,7 +182,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="peer-bench-") as tmp:
         for n in args.sizes:
-            run_size(Path(tmp), n, args.rounds if n < 10_000 else args.large_rounds, args.together, runs, save)
+            count = args.rounds if n < 10_000 else args.large_rounds
+            run_size(Path(tmp), n, range(args.first_round, args.first_round + count), args.together, runs, save)
     print_tables(runs)
 
 
