@@ -116,7 +116,7 @@ def test_search_counts_lists_and_highlights(open_page, map_file, tables, query):
     page, watch = open_page(map_file, ready=READY)
     expected = matching_ids(tables, query)
     page.fill("#search", query)
-    page.wait_for_function(f"document.getElementById('count').value.endsWith('match')")
+    page.wait_for_function("document.getElementById('count').value.endsWith('match')")
     assert page.locator("#count").inner_text() == f"{len(expected)} of 194 match"
     assert page.evaluate("trendsMap.papers.paper_id.filter((_, i) => trendsMap.hits[i])") == sorted(
         expected, key=page.evaluate("trendsMap.papers.paper_id").index)

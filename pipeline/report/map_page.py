@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from importlib import resources
 
 import numpy as np
