@@ -115,15 +115,20 @@ def _commands(raw: str, text: str, origin: np.ndarray) -> tuple[str, np.ndarray]
             drops.append(match.span())
         elif name in _SYMBOLS:
             symbol = _SYMBOLS[name] + " " * raw[match.end():match.end() + 1].isspace()
-            inserts.append((match.start(), symbol))
+            inserts.append((match.start(), match.end(), symbol))
     if drops:
         starts, ends = np.array(drops).T
         at = np.searchsorted(starts, origin, side="right") - 1
         keep = ~((at >= 0) & (origin < ends[np.maximum(at, 0)]))
         text, origin = "".join(c for c, k in zip(text, keep) if k), origin[keep]
     edits = []
-    for start, symbol in inserts:
+    for start, end, symbol in inserts:
         at = int(np.searchsorted(origin, start, side="left"))
+        lead = start - len(raw[:start].rstrip())  # the cleaner may take the spaces before a command too
+        written = np.searchsorted(origin, start - lead, side="left")
+        inside = at < len(origin) and origin[at] < end
+        if inside or text[written:at].strip():
+            continue  # the cleaner wrote something for this command itself ("\to" -> "→"): keep that
         edits.append((at, at, symbol, np.full(len(symbol), start, dtype=origin.dtype)))
     return _splice(text, origin, edits)
 
