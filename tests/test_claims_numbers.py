@@ -124,6 +124,28 @@ def test_currency_is_kept_apart_from_latex_math():
     assert not any(c.unit == "USD" for c in claims_in_text("datasets ($\\sim$21M samples) and $2$ GPUs"))
 
 
+@pytest.mark.parametrize(("raw", "cleaned"), [
+    # money: a plain amount after a "$" that opens no math (real corpus sentences)
+    ("costs from an average of $4.27 per invoice", "costs from an average of $4.27 per invoice"),
+    ("ng the total training expenditure under $1,000 USD.", "ng the total training expenditure under $1,000 USD."),
+    ("roughly 300K onchain actions, about $20M in volume", "roughly 300K onchain actions, about $20M in volume"),
+    ("at approximately $15 on-demand compute (or $0 on free tiers).",
+     "at approximately $15 on-demand compute (or $0 on free tiers)."),
+    ("costs under \\$1 USD, while $x^2$ grows", "costs under \\1 USD, while x^2 grows"),  # an escaped "$" pairs with nothing
+    # math: what the text up to the next "$" holds, or that next "$" closing it
+    ("boosting PSNR by up to $28 \\%$, SSIM by $10 \\%$, and", "boosting PSNR by up to 28 %, SSIM by 10 %, and"),
+    ("a key space of $10^{64}$ with $10$ rounds", "a key space of 10^64 with 10 rounds"),
+    ("a dataset comprised of $2,017$ videos with $5,986$ dialogues", "a dataset comprised of 2,017 videos with 5,986 dialogues"),
+    ("distortion strictly of $3 - Ω(1)$. In particular", "distortion strictly of 3 - Ω(1). In particular"),
+    ("the ImageNet-1K $256 \\times 256$ benchmark", "the ImageNet-1K 256x 256 benchmark"),
+    # a code point by number is that character
+    ("indoor scenes$\\unicode{x2013}$synthetic and real", "indoor scenes–synthetic and real"),
+    ("a gain of $\\unicode{x2212}$3 and \\unicode{8211}", "a gain of -3 and –"),
+])
+def test_dollar_is_money_only_outside_math(raw, cleaned):
+    assert clean(raw).text == cleaned
+
+
 def test_sentences_do_not_break_on_abbreviations_or_decimals():
     real = [
         "For domain adaption, ARRA aligns general-purpose LLMs with specialized models (e.g., BioMedCLIP), achieving "
