@@ -99,6 +99,13 @@ def test_scale_facts_have_no_role_and_own_results_stay_results():
          0.761, "baseline"),
         ("finds NPU answer quality on par with CPU and GPU within evaluator noise (mean 9.32 vs. 8.95 vs. 9.03 on a "
          "1-10 rubric).", 8.95, "baseline"),
+        # a bare value after "vs." and the other system's name is that system's score of the same metric
+        ("Domain-specific models significantly outperformed general models (Mental-RoBERTa F1=0.643 vs. "
+         "RoBERTa-base 0.485).", 0.485, "baseline"),
+        ("The trade-off is clinically acceptable: Portuguese reaches R@5 = 0.829 vs. BioBERT-ST's 0.714.", 0.714,
+         "baseline"),
+        ("SFT+(LaF-GRPO) METEOR 0.542 vs. GPT-4o's 0.323) and yields more intuitive, safer instructions.", 0.542,
+         "result"),
         # a unit word inside the parentheses
         ("our method achieves 2.96 gFID with 128 tokens, outperforming VAR (3.3 FID) and FlexVAR (3.05 FID), which "
          "both require 680 tokens in their AR models.", 3.05, "baseline"),

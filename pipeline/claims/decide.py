@@ -104,6 +104,7 @@ def decide_groups(s: Sentence, groups: list[list[Quantity]]) -> None:
         if group[-1].form in CUED_FORMS:  # a size's words stay free for the next claim's metric
             floor = end
     _parallel_scores(s, [q for group in groups for q in group])
+    _compared_scores(s, [q for group in groups for q in group])
 
 
 _PARALLEL_RE = re.compile(
@@ -126,6 +127,23 @@ def _parallel_scores(s: Sentence, quantities: list[Quantity]) -> None:
             last = q
         elif q.form in CUED_FORMS and q.kind is not None:
             last = None  # a change or a share between them ends the list
+
+
+_VERSUS_RE = re.compile(
+    r"\s*(?:vs\.?|versus|compared\s+(?:to|with))\s+(?:(?!(?:by|of|with|to|and|on|in|at|for|from)\b)[^\s,;:.()\d][^\s,;:()]*\s+){0,3}?",
+    re.I,
+)
+"""Between a score and the value it is set against: "0.829 vs. BioBERT-ST's [0.714]", "F1=0.643 vs.
+RoBERTa-base [0.485]"."""
+
+
+def _compared_scores(s: Sentence, quantities: list[Quantity]) -> None:
+    """A bare value no rule decided that follows a bare score across "vs." and the name of the other
+    system is a score of the same metric (the role rules make it the compared system's)."""
+    for last, q in zip(quantities, quantities[1:]):
+        if last.kind == "score" and last.form == "bare" and q.kind is None and q.form == "bare" \
+                and q.dismissed is None and _VERSUS_RE.fullmatch(s.text, last.end, q.start):
+            q.kind, q.metric = "score", last.metric
 
 
 def _without_numbers(text: str, lo: int, hi: int, quantities: list[Quantity]) -> str:

@@ -63,6 +63,8 @@ _SIZE_NOUN_RE = re.compile(r"\s*(?:[\w-]+\s)?(?:models?|LLMs?|param\w*|backbones
 _UNIT_INTERVAL_RE = re.compile(r"(?:\bfrom\s+|\bbetween\s+)?\b0(?:\.0)?\s?(?:-|–|to|and)\s?1(?:\.0)?(?![\d.%])")
 _NAME_LIKE_RE = re.compile(rf"(?:{V.MODEL_FAMILIES})[\w.-]*|[\w.-]*(?:[a-z][A-Z]|[A-Za-z]\d|\d[A-Za-z])[\w.-]*|[A-Z]{{2,}}[\w-]*")
 _CAPITALIZED_BEFORE_RE = re.compile(r"(?:^|\s)([\w\-.]*[A-Z][\w\-.]*)\s+$")
+_NO_VERSION_RE = re.compile(r"0\.\d{2,}|\d+\.\d{3,}")
+"""No version is written so ("RoBERTa-base 0.485", "Open-i 0.105", "FGD 4.941"): a score after a name."""
 
 
 def reason(s: Sentence, q: Quantity) -> str | None:
@@ -92,7 +94,8 @@ def reason(s: Sentence, q: Quantity) -> str | None:
         named = SCORE_LEFT_RE.search(before) or NAMED_VALUE_RE.search(before) or SAMPLE_SIZE_RE.search(before) \
             or V.HYPERPARAMETER_RE.search(before) or statistic(s, q)
         return None if named else label
-    if q.form in {"bare", "count", "unit"} and _after_capitalized_name(text, q.first, before):
+    if q.form in {"bare", "count", "unit"} and not _NO_VERSION_RE.fullmatch(text, q.first, q.number_end) \
+            and _after_capitalized_name(text, q.first, before):
         return "name"
     if q.form == "magnitude" and _after_capitalized_name(text, q.first, before) and not _SIZE_NOUN_RE.match(text, q.end):
         return "name"  # "Mistral 7B", "Llama-3.1 405B"; but "VAR 2.3B model" is a size
