@@ -106,6 +106,15 @@ def test_scale_facts_have_no_role_and_own_results_stay_results():
          "baseline"),
         ("SFT+(LaF-GRPO) METEOR 0.542 vs. GPT-4o's 0.323) and yields more intuitive, safer instructions.", 0.542,
          "result"),
+        # a value in parentheses after a system the paper's falls behind (corpus sentences)
+        ("The results show that DistilBERT achieved an accuracy of 94.8%, slightly below BERT (95.3%) but "
+         "significantly higher than SVM (90.2%).", 95.3, "baseline"),
+        ("Our baseline models perform poorly on this task (55.4%) and significantly lag behind human performance "
+         "(93.5%).", 93.5, "baseline"),
+        ("The best model, GPT-OSS 120B, achieves a solve rate of 16.0%, 82 points below the human baseline (98.0%).",
+         98.0, "baseline"),
+        ("The Qwen QLoRA generative configuration trails encoder baselines by approximately 11 F1 points (0.6157 +/- "
+         "0.0113).", 0.6157, "result"),
         # a unit word inside the parentheses
         ("our method achieves 2.96 gFID with 128 tokens, outperforming VAR (3.3 FID) and FlexVAR (3.05 FID), which "
          "both require 680 tokens in their AR models.", 3.05, "baseline"),
