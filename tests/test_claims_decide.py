@@ -529,6 +529,28 @@ def test_a_parenthesized_pair_after_a_change_is_its_before_and_after():
     assert [(c.value, c.range_low) for c in claims_in_text(text)] == [(5.8, 2.8)]
 
 
+@pytest.mark.parametrize(("text", "before", "after"), [
+    # corpus sentences: a change word or amount, a name or a few words, then the pair (a metric may lead it)
+    ("Specifically, for GPT-OSS-120B, it improves Acc@1 from 67.2 to 76.3, with similarly large AUC gains on "
+     "GPT-OSS-20B (69.0 to 79.2).", 69.0, 79.2),
+    ("For predicting the risk of PCa within five years of the visit, incorporating prior context reduced false "
+     "positive rates still further (64% to 9%).", 64.0, 9.0),
+    ("Experiments on chest X-ray datasets demonstrate that context alignment improves discriminative performance "
+     "(AUC 0.918 to 0.925) while maintaining calibrated uncertainty.", 0.918, 0.925),
+    ("BPO significantly outperforms DPO, improving accuracy by +10.1% with Llama-3.1-8B-Instruct (18.8%\nto 28.9%) "
+     "and +11.7% with Qwen2.5-Math-7B (35.0% to 46.7%).", 18.8, 28.9),
+])
+def test_a_pair_after_a_change_a_few_words_back_is_its_before_and_after(text, before, after):
+    roles = {c.value: c.role for c in claims_in_text(text) if c.kind == "score"}
+    assert (roles.get(before), roles.get(after)) == ("baseline", "result")
+
+
+def test_a_parenthesized_range_after_a_noun_stays_a_range():
+    text = ("we train the same text-to-image model on datasets that differ only in their fraction of unsafe images "
+            "(0% to 9.6%), across several dataset scales.")
+    assert not any(c.value == 0.0 for c in claims_in_text(text))
+
+
 def test_a_count_out_of_the_total():
     text = "The research indicates that four of the nine models provide better image descriptions."
     assert facts(text) == {("score", 4.0, ""), ("scale", 9.0, "")}

@@ -21,12 +21,17 @@ _COORD_RE = re.compile(
 """What joins coordinated numbers; a hyphen glued to a word is part of a name ("1.58 on ImageNet-64x64")."""
 _BETWEEN_RE = re.compile(r"\bbetween\s+$")
 _RANGING_RE = re.compile(r"\b(?:rang\w*|var(?:y|ies|ied|ying)|spann?\w*|between)\s+(?:\w+\s+){0,3}?from\s+(?:\w+\s+)?$", re.I)
-_AFTER_AMOUNT_RE = re.compile(r"\d\s?(?:%|x|pp|points?)?\s*\((?:i\.e\.,?\s*|e\.g\.,?\s*|from\s+)?$")
-_AFTER_CHANGE_RE = re.compile(
-    r"(?i)\b(?P<verb>declin|drop|fall|fell|rise|rose|increas|decreas|improv|reduc|degrad|shift|jump|grow|grew|collaps)\w*"
-    r"\s+(?:[\w-]+\s+){0,4}\($"
+_AFTER_AMOUNT_RE = re.compile(
+    r"\d\s?(?:%|x|pp|points?)?\s*(?:(?:with|on|for)\s+[\w.-]+\s*)?\((?:i\.e\.,?\s*|e\.g\.,?\s*|from\s+|[A-Z][\w@-]*\s+)?$"
 )
-"""A change word before a parenthesized pair: "steeper declines in accuracy (60% to 30%)"."""
+"""A change just stated, then its before and after: "by 65.5% (11.33 to 3.91 mm)", "+10.1% with Llama-3.1-8B
+(18.8% to 28.9%)"."""
+_AFTER_CHANGE_RE = re.compile(
+    r"\b(?P<verb>declin|drop|fall|fell|rise|rose|increas|decreas|improv|reduc|degrad|shift|jump|grow|grew|collaps|gain)\w*"
+    r"\s+(?:[\w-]+\s+){0,5}\((?:[A-Z][\w@-]*\s+)?$"
+)
+"""A change word before a parenthesized pair: "steeper declines in accuracy (60% to 30%)", "AUC gains on
+GPT-OSS-20B (69.0 to 79.2)", "reduced false positive rates still further (64% to 9%)"."""
 _DOWN = ("declin", "drop", "fall", "fell", "decreas", "reduc", "degrad", "collaps")
 _NEXT_NUMBER_RE = re.compile(r"\s?%?\s*(?:to|→|->)\s*(?P<b>\d[\d,]*(?:\.\d+)?)\s?(?:%|percent)?")
 _ASIDE_AFTER_RE = re.compile(r"\s*(?:absolute|relative|points?|pp)\b", re.I)
@@ -72,7 +77,7 @@ def coordinated_groups(text: str, quantities: list[Quantity]) -> list[list[Quant
 def is_change(text: str, a: Quantity) -> bool:
     """ "from A to B" in a result (a share, a factor, a bare score), not in a size; "ranging from A
     to B" is a range, unless each end is attributed ("from 12% (dictionary-only) to 31% (RAG)")."""
-    if a.form in {"bare", "percent", "points"} and _AFTER_AMOUNT_RE.search(text, max(0, a.start - 30), a.start):
+    if a.form in {"bare", "percent", "points"} and _AFTER_AMOUNT_RE.search(text, max(0, a.start - 60), a.start):
         return True  # "by 65.5% (11.33 to 3.91 mm)": the before and after of the change just stated
     changed = _AFTER_CHANGE_RE.search(text, max(0, a.start - 60), a.start) if a.form in {"bare", "percent"} \
         and not a.sign else None  # "(+13 to 16)" is a range of gains
