@@ -551,6 +551,18 @@ def test_a_parenthesized_range_after_a_noun_stays_a_range():
     assert not any(c.value == 0.0 for c in claims_in_text(text))
 
 
+@pytest.mark.parametrize(("text", "values"), [
+    ("finds a pre-training recipe that outperforms the nanoGPT baseline (19.7 minutes vs 35.9 minutes) on "
+     "pre-training.", {(19.7, "result"), (35.9, "baseline")}),
+    ("agentic workflows consume 4.33x higher mean energy per successful goal than linear baselines (888.1 J vs "
+     "205.3 J).", {(888.1, "result"), (205.3, "baseline")}),
+    ("our total human time to generate a 10,000-image dataset was 30.5,h versus 166.7,h for manual labelling.",
+     {(30.5, "result"), (166.7, "baseline")}),
+])
+def test_sizes_set_against_each_other_are_measured_values(text, values):
+    assert {(c.value, c.role) for c in claims_in_text(text) if c.kind == "score"} == values
+
+
 def test_a_count_out_of_the_total():
     text = "The research indicates that four of the nine models provide better image descriptions."
     assert facts(text) == {("score", 4.0, ""), ("scale", 9.0, "")}

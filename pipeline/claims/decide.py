@@ -422,11 +422,26 @@ def _decide_size(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metric: 
     if (q.unit in V.RATE_UNITS or per_time or q.unit == "USD" or ("/" in q.unit and q.form == "unit" and not q.noun)) \
             and not amount_of:
         return "score"
+    if q.form == "unit" and _set_against_same_unit(s, q):
+        return "score"  # "19.7 minutes vs 35.9 minutes", "(888.1 J vs 205.3 J)": a measured cost, compared
     cut_to = _TO_REDUCED_RE.search(before)
     emphatic = cut_to is not None and len(cut_to.group(0).split()) > 1
     if cut_to and (emphatic or q.joined_by == "to") and V.REDUCE_RE.search(before):
         return "reduction"
     return "scale"
+
+
+_VERSUS_WORDS = r"(?:vs\.?|versus|compared\s+(?:to|with))\s+(?:[^\s\d,;()]+\s+){0,2}?[~≈]?"
+
+
+def _set_against_same_unit(s: Sentence, q: Quantity) -> bool:
+    """A size set against another in the same unit across "vs."/"versus": both are measured values."""
+    unit = re.escape(s.text[q.number_end:q.end].strip())
+    if not unit:
+        return False
+    after = re.compile(rf"\s*{_VERSUS_WORDS}\d[\d.,]*\s?{unit}(?![\w])", re.I)
+    before = re.compile(rf"\d[\d.,]*\s?{unit}\W{{0,2}}\s*{_VERSUS_WORDS}$", re.I)
+    return bool(after.match(s.text, q.end) or before.search(s.text, max(s.lo, q.first - 80), q.first))
 
 
 _DECIDERS = {
