@@ -127,3 +127,10 @@ def test_scale_facts_have_no_role_and_own_results_stay_results():
 )
 def test_values_after_compared_systems(text, value, role):
     assert roles(text)[value] == role
+
+
+def test_a_value_restated_as_the_first_of_a_pair_is_a_repeat():
+    text = ("Specifically, our model achieves 36.4% APs on COCO for SOD with only 45M parameters, outperforming the DINO "
+            "by +4.4% APS (36.4% vs. 32.0%) with fewer parameters and FLOPs.")
+    scores = [(c.value, c.role) for c in claims_in_text(text) if c.kind == "score"]
+    assert scores == [(36.4, "result"), (32.0, "baseline")]

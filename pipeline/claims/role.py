@@ -46,7 +46,7 @@ _OWN_AGAIN_RE = re.compile(
 or to the margin by which it differs ("trails encoder baselines by approximately 11 F1 points (0.6157)")."""
 _CLOSE_RE = re.compile(r"\s*(?:%|\s?points?|pp)?(?:\s+[A-Za-z][\w-]*){0,2}\s*\)")
 """The end of a parenthesized value: "(64.69%)", "(100% exposure)"."""
-_VS_AFTER_RE = re.compile(r"\s*(?:/\s*\d+(?:\.\d+)?)?\s*(?:%|\s?points?|pp)?(?:\s+[A-Za-z][\w-]*)?\s*(?:vs\.?|versus)\s", re.I)
+VERSUS_AFTER_RE = re.compile(r"\s*(?:/\s*\d+(?:\.\d+)?)?\s*(?:%|\s?points?|pp)?(?:\s+[A-Za-z][\w-]*)?\s*(?:vs\.?|versus)\s", re.I)
 """The first value of a pair set against each other: "0.207 vs. 0.161", "4.80/5 vs. 1.0/5"."""
 _VS_BEFORE_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
 """A later value of such a chain ("9.32 vs. 8.95 vs. 9.03") is not the first one."""
@@ -70,7 +70,7 @@ def role_of(s: Sentence, q: Quantity) -> str | None:
     if q.follows is not None:  # "compared with 0.767 for X and [0.706] for Y": the same system's kind of value
         return role_of(s, q.follows)
     before = s.text[max(s.lo, q.first - 80):q.first]
-    if (q.kind == "score" and _VS_AFTER_RE.match(s.text, q.end) and not _VS_BEFORE_RE.search(before)
+    if (q.kind == "score" and VERSUS_AFTER_RE.match(s.text, q.end) and not _VS_BEFORE_RE.search(before)
             and not _about_a_baseline(s, q)):
         return "result"  # "(4.80/5 vs. 1.0/5)", "(0.207 vs. 0.161)": the first of a pair is the paper's
     compared = _COMPARED_RE.search(before) or _FOR_BASELINE_RE.match(s.text, q.end) or _BASELINE_OF_RE.search(before)
