@@ -134,3 +134,9 @@ def test_a_value_restated_as_the_first_of_a_pair_is_a_repeat():
             "by +4.4% APS (36.4% vs. 32.0%) with fewer parameters and FLOPs.")
     scores = [(c.value, c.role) for c in claims_in_text(text) if c.kind == "score"]
     assert scores == [(36.4, "result"), (32.0, "baseline")]
+
+
+def test_a_clause_after_that_may_be_about_a_baseline():
+    text = ("Experiments on three real-world Taiwanese criminal homicide cases show that baseline methods collapse below "
+            "40% completeness, while Soft-FSM consistently achieves over 97% with near-zero redundancy.")
+    assert roles(text) == {40.0: "baseline", 97.0: "result"}

@@ -56,7 +56,7 @@ _SUBJECT_LEAD_RE = re.compile(
 )
 """What may stand before a clause's subject: "In both cases, baseline methods ...", "the best baselines",
 "high-resource baselines"."""
-_CLAUSE_START_RE = re.compile(r"[;,:]\s*|\b(?:while|whereas|where|but|although|though)\s+", re.I)
+_CLAUSE_START_RE = re.compile(r"[;,:]\s*|\b(?:while|whereas|where|but|although|though|that)\s+", re.I)
 _THRESHOLD_BEFORE_RE = re.compile(r"\b(?:thresholds?|cut-?offs?)\s+(?:of\s+|at\s+|=\s*)?$", re.I)
 _THRESHOLD_AFTER_RE = re.compile(r"\s*(?:%\s*)?(?:thresholds?|cut-?offs?)\b", re.I)
 _BOUND_RE = re.compile(r"\b(?:have|has|having|with)\s+(?:at least|at most|above|below|over|under)\s+$", re.I)
