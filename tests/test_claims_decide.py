@@ -563,6 +563,14 @@ def test_sizes_set_against_each_other_are_measured_values(text, values):
     assert {(c.value, c.role) for c in claims_in_text(text) if c.kind == "score"} == values
 
 
+def test_how_fast_it_runs_and_a_bounded_change():
+    assert ("score", 12.5, "Hz") in facts("The resulting policy runs at 12.5 Hz on an RTX 4090, achieving a 3.28x "
+                                           "inference speedup over OpenVLA-7B.")
+    assert ("scale", 25.0, "Hz") in facts("it attains the best reported performance among all codecs operating at 25 Hz.")
+    assert ("reduction", 20.0, "%") in facts("When applied with word-level boundaries, this on average reduces token "
+                                             "sequence lengths by >20% across 14 languages.")
+
+
 def test_a_count_out_of_the_total():
     text = "The research indicates that four of the nine models provide better image descriptions."
     assert facts(text) == {("score", 4.0, ""), ("scale", 9.0, "")}

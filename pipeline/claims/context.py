@@ -59,7 +59,7 @@ BY_AMOUNT_RE = re.compile(
     r"\bby\s*(?:an average of |a margin of |a large margin of |up to |around |about |an absolute |a relative |"
     r"absolute |relative |approximately |roughly |nearly |over |more than |at least |as much as |as many as |"
     r"only |just |merely |less than |~\s?|"
-    r"(?:greater|more) than or equal to |≥\s?)?$",
+    r"(?:greater|more) than or equal to |[≥>]\s?)?$",
     re.I,
 )
 """The amount of a change: "outperforms X by 0.4", "improving accuracy by up to 5", "by7-22%" (a space

@@ -422,6 +422,8 @@ def _decide_size(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metric: 
     if (q.unit in V.RATE_UNITS or per_time or q.unit == "USD" or ("/" in q.unit and q.form == "unit" and not q.noun)) \
             and not amount_of:
         return "score"
+    if q.unit in _FREQUENCY_UNITS and _RUNS_AT_RE.search(before[-40:]):
+        return "score"  # "DiffusionVLA-2B runs 82Hz on a single A6000 GPU": how fast it runs, not a sampling rate
     if q.form == "unit" and _set_against_same_unit(s, q):
         return "score"  # "19.7 minutes vs 35.9 minutes", "(888.1 J vs 205.3 J)": a measured cost, compared
     cut_to = _TO_REDUCED_RE.search(before)
@@ -431,6 +433,8 @@ def _decide_size(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metric: 
     return "scale"
 
 
+_FREQUENCY_UNITS = frozenset({"Hz", "kHz", "FPS", "fps"})
+_RUNS_AT_RE = re.compile(r"\b(?:runs?|running)\s+(?:at\s+)?(?:up\s+to\s+|about\s+|over\s+|~\s?)?$", re.I)
 _VERSUS_WORDS = r"(?:vs\.?|versus|compared\s+(?:to|with))\s+(?:[^\s\d,;()]+\s+){0,2}?[~≈]?"
 
 
