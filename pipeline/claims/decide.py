@@ -435,13 +435,14 @@ def _decide_size(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metric: 
 
 _FREQUENCY_UNITS = frozenset({"Hz", "kHz", "FPS", "fps"})
 _RUNS_AT_RE = re.compile(r"\b(?:runs?|running)\s+(?:at\s+)?(?:up\s+to\s+|about\s+|over\s+|~\s?)?$", re.I)
+_VERSUS_NEAR_RE = re.compile(r"\b(?:vs|versus|compared)\b", re.I)
 _VERSUS_WORDS = r"(?:vs\.?|versus|compared\s+(?:to|with))\s+(?:[^\s\d,;()]+\s+){0,2}?[~≈]?"
 
 
 def _set_against_same_unit(s: Sentence, q: Quantity) -> bool:
     """A size set against another in the same unit across "vs."/"versus": both are measured values."""
     unit = re.escape(s.text[q.number_end:q.end].strip())
-    if not unit:
+    if not unit or not _VERSUS_NEAR_RE.search(s.text, max(s.lo, q.first - 80), q.end + 40):
         return False
     after = re.compile(rf"\s*{_VERSUS_WORDS}\d[\d.,]*\s?{unit}(?![\w])", re.I)
     before = re.compile(rf"\d[\d.,]*\s?{unit}\W{{0,2}}\s*{_VERSUS_WORDS}$", re.I)
