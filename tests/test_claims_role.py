@@ -140,3 +140,14 @@ def test_a_clause_after_that_may_be_about_a_baseline():
     text = ("Experiments on three real-world Taiwanese criminal homicide cases show that baseline methods collapse below "
             "40% completeness, while Soft-FSM consistently achieves over 97% with near-zero redundancy.")
     assert roles(text) == {40.0: "baseline", 97.0: "result"}
+
+
+@pytest.mark.parametrize(("text", "value", "role"), [
+    ("Our model reaches 81.2% accuracy, higher than GPT-4's 75.3%.", 75.3, "baseline"),
+    ("Our method improves accuracy to 85.1% from 80.2%.", 80.2, "baseline"),
+    ("Our method improves accuracy to 85.1% from 80.2%.", 85.1, "result"),
+    ("It achieves an F1 of 0.91, against 0.85 for BERT.", 0.85, "baseline"),
+    ("Our model is 1000 times faster than LIBSVM and reaches more than 75% accuracy.", 75.0, "result"),
+])
+def test_compared_values_written_other_ways(text, value, role):
+    assert roles(text)[value] == role

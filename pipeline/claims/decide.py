@@ -130,7 +130,7 @@ def _parallel_scores(s: Sentence, quantities: list[Quantity]) -> None:
 
 
 _VERSUS_RE = re.compile(
-    r"\s*(?:vs\.?|versus|compared\s+(?:to|with))\s+(?:(?!(?:by|of|with|to|and|on|in|at|for|from)\b)[^\s,;:.()\d][^\s,;:()]*\s+){0,3}?",
+    r"\s*,?\s*(?:vs\.?|versus|against|compared\s+(?:to|with))\s+(?:(?!(?:by|of|with|to|and|on|in|at|for|from)\b)[^\s,;:.()\d][^\s,;:()]*\s+){0,3}?",
     re.I,
 )
 """Between a score and the value it is set against: "0.829 vs. BioBERT-ST's [0.714]", "F1=0.643 vs.

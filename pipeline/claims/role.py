@@ -20,13 +20,15 @@ from pipeline.claims.text import Sentence
 ROLES = ("result", "baseline", "context")
 
 _COMPARED_RE = re.compile(
-    r"(?:\b(?:vs\.?|versus|compared (?:to|with)|in comparison (?:to|with)|relative to|as opposed to)\s+"
-    r"|\b(?:surpass\w*|exceed\w*|outperform\w*|beat(?:s|ing)?|against)\s+(?=\S+\s))"
+    r"(?:\b(?:vs\.?|versus|compared (?:to|with)|in comparison (?:to|with)|relative to|as opposed to|, against)\s+"
+    r"|\b(?:surpass\w*|exceed\w*|outperform\w*|beat(?:s|ing)?|against)\s+(?=\S+\s)"
+    r"|\b(?:higher|better|lower|worse|greater|stronger|faster|slower|smaller|larger)\s+than\s+(?=(?:the\s+)?[A-Za-z]))"
     r"(?:(?!(?:by|of|with|to|and|on|in|while|at|from)\b)[^\s,;:.(]+\s+){0,6}(?:of\s+)?\(?$",
     re.I,
 )
 """A value the paper's is set against: "vs. 73.9%", "compared to just 43%", "surpassing the 72%
-ceiling", "outperforming the previous model SiT's 9.17 FID"; not "outperforms X by 5%"."""
+ceiling", "outperforming the previous model SiT's 9.17 FID", "higher than GPT-4's 75.3%"; not
+"outperforms X by 5%" or "higher than 75%" (a bound)."""
 _FOR_BASELINE_RE = re.compile(
     rf"\s*(?:[\w/-]+\s+){{0,3}}?for\s+(?:the\s+|a\s+)?(?:best-performing\s+|strongest\s+)?(?:{V.BASELINE_SUBJECT_RE.pattern})",
     re.I,
