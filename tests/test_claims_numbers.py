@@ -207,3 +207,19 @@ def test_scientific_notation_and_lost_thin_spaces():
     assert ("scale", 2.0, "M") in facts("We present CFRNet, a 2.0,M-parameter ResNet-style restorer for on-device use.")
     # a list in a formula keeps its commas
     assert facts("For $(M,N,T,K)=(2,N,2,K)$ and a GRS coded system, the bound is tight.") == set()
+
+
+@pytest.mark.parametrize(("text", "value", "low"), [
+    # corpus sentences: a count of orders in digits, a range of counts, hyphens
+    ("In empirical evaluations we show that it attains 1-2 order-of-magnitude speedup in training time over other "
+     "competing approaches.", 100.0, 10.0),
+    ("a proposal-free space-curve transformer that runs at 0.14 seconds per scene, 2-3 orders of magnitude faster "
+     "than multi-stage 2D+3D pipelines.", 1000.0, 100.0),
+    ("solves optimizations with over 55 million observations up to 2 orders of magnitude faster than "
+     "state-of-the-art gradient-descent based methods.", 100.0, None),
+    ("EM is often an order-of-magnitude faster than MPLP.", 10.0, None),
+])
+def test_orders_of_magnitude_counted_in_digits_or_hyphenated(text, value, low):
+    speedups = [(c.value, c.range_low) for c in claims_in_text(text) if c.kind == "speedup"]
+    assert speedups == [(value, low)]
+    assert not any(c.kind == "scale" and c.value in (2.0, 3.0) for c in claims_in_text(text))

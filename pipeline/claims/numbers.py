@@ -121,10 +121,10 @@ _SPECIAL_HINT = re.compile("|".join(_SPECIAL_STEMS))
 _MODAL_BEFORE = "|".join(rf"(?<=\b{w} )" for w in ("can", "could", "may", "might", "will", "would", "to"))
 """A bare "double" or "triple" is a verb only after a modal: "can double retention", not "double attention"."""
 _SPECIAL_RE = re.compile(
-    r"(?=\b[a-zA-Z])"
+    r"(?=\b[a-zA-Z\d])"
     r"(?:\b(?i:into|to)\s+(?:a\s+)?(?P<single>(?i:single|one)[- ]step)\b"
-    rf"|\b(?:(?P<order>(?i:{'|'.join(ORDER_WORDS)}))[\s-]+)?(?P<orders>(?i:orders?))"
-    r"(?:\s+of\s+magnitude\b|(?=\s+(?:faster|slower|smaller|larger|fewer|less|more|higher|lower)\b))"
+    rf"|\b(?:(?P<order>(?i:{'|'.join(ORDER_WORDS)})|\d(?:\s?[-–]\s?\d)?)[\s-]+)?(?P<orders>(?i:orders?))"
+    r"(?:[\s-]+of[\s-]+magnitude\b|(?=\s+(?:faster|slower|smaller|larger|fewer|less|more|higher|lower)\b))"
     rf"|\b(?P<plural>(?i:{'|'.join(PLURAL_MULTIPLES)}))\s+of\s+times\b"
     rf"|\b(?P<vague>(?i:(?:tens|dozens|hundreds)\s+of\s+(?:thousands|millions|billions)|{'|'.join(VAGUE_AMOUNTS)}))"
     r"(?=\s+of\s+[a-zA-Z])"
@@ -224,8 +224,11 @@ def _special(match: re.Match[str]) -> Quantity:
     elif match.group("orders"):
         count = match.group("order")
         plural = match.group("orders").lower() == "orders"
-        power = ORDER_WORDS[count.lower()] if count else 2 if plural else 1
+        digits = [int(d) for d in re.findall(r"\d", count or "")]  # "2 orders", "1-2 order-of-magnitude"
+        power = digits[-1] if digits else ORDER_WORDS[count.lower()] if count else 2 if plural else 1
         q = Quantity(match.start(), match.end(), 10.0 ** power, "x", "factor")
+        if len(digits) == 2 and digits[0] < digits[1]:
+            q.low = 10.0 ** digits[0]
     elif match.group("plural"):
         q = Quantity(match.start(), match.end(), PLURAL_MULTIPLES[match.group("plural").lower()], "x", "factor")
     elif match.group("vague"):
