@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from pipeline import queries, store
+from pipeline.cli_options import HELP_WIDTH, OneLineErrors, choice_option, print_line
 from pipeline.embed import ModelError
 from pipeline.errors import UserError
 from pipeline.output import Format, emit, emit_batches
@@ -20,14 +20,16 @@ from pipeline.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
     help="Embed, cluster and mine paper listings for themes, trends and claimed speedups.",
+    cls=OneLineErrors,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"max_content_width": HELP_WIDTH},
 )
-err = Console(stderr=True)
 
 ProcessedOpt = Annotated[Path, typer.Option("--processed", help="Folder of the database and Parquet tables.")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[Format, choice_option("--format", "-f", choices=Format, help="Output format.")]
 LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="At most this many rows.")]
 
 
@@ -37,7 +39,7 @@ USER_ERRORS = (UserError, ModelError)
 
 def fail(exc: Exception) -> None:
     """One readable line on stderr and a non-zero exit, instead of a traceback."""
-    err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    print_line("error", str(exc))
     raise typer.Exit(1)
 
 
@@ -127,8 +129,8 @@ def papers(
 
 @app.command()
 def claims(
-    kind: Annotated[Optional[str], typer.Option("--kind", help=f"One of: {', '.join(queries.CLAIM_KINDS)}.")] = None,
-    role: Annotated[str, typer.Option("--role", help="Whose numbers: result (default: the papers' own results and "
+    kind: Annotated[Optional[str], choice_option("--kind", choices=queries.CLAIM_KINDS, help="What is claimed.")] = None,
+    role: Annotated[str, choice_option("--role", choices=queries.CLAIM_ROLES, help="Whose numbers: result (default: the papers' own results and "
                                       "scale facts), baseline (compared systems, 'before' values), context "
                                       "(background, thresholds), or all.")] = "result",
     metric: Annotated[Optional[str], typer.Option("--metric", help="Metric name contains this (FID, latency, …).")] = None,
@@ -138,7 +140,7 @@ def claims(
                          "1.67x; other kinds compare their value in its own unit.")] = None,
     max_value: Annotated[Optional[float], typer.Option("--max", help="At most this, compared as --min.")] = None,
     paper: Annotated[Optional[str], typer.Option("--paper", help="Title contains this text (or a paper_id).")] = None,
-    sort: Annotated[str, typer.Option("--sort", help=f"One of: {', '.join(queries.CLAIM_SORTS)}. value ranks speedups "
+    sort: Annotated[str, choice_option("--sort", choices=tuple(queries.CLAIM_SORTS), help="Order: value ranks speedups "
                                       "and reductions by factor, other kinds within each unit.")] = "value",
     ascending: Annotated[bool, typer.Option("--asc", help="Smallest first (default: largest first).")] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="At most this many rows (0: all).")] = 50,
@@ -177,12 +179,12 @@ def progress(
     if not (metric or dataset or theme) and fmt is Format.table:
         note = queries.no_frontier_note(processed)
         if note:
-            err.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+            print_line("note", note)
 
 
 @app.command()
 def checks(
-    check: Annotated[Optional[str], typer.Option("--check", help="out-of-range, outlier, inconsistent or direction.")] = None,
+    check: Annotated[Optional[str], choice_option("--check", choices=queries.CHECK_CHOICES, help="Which check.")] = None,
     metric: Annotated[Optional[str], typer.Option("--metric", help="Metric name contains this.")] = None,
     dataset: Annotated[Optional[str], typer.Option("--dataset", help="Dataset name contains this.")] = None,
     paper: Annotated[Optional[str], typer.Option("--paper", help="Title contains this text (or a paper_id).")] = None,
@@ -215,7 +217,7 @@ def user_errors() -> Iterator[None]:
     except USER_ERRORS as exc:
         fail(exc)
     except KeyboardInterrupt as exc:
-        err.print(f"[yellow]interrupted:[/] {str(exc) or 'the stored outputs are unchanged'}", highlight=False, soft_wrap=True)
+        print_line("interrupted", str(exc) or "the stored outputs are unchanged")
         raise typer.Exit(130)
     except BrokenPipeError:  # `trends query ... | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

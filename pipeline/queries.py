@@ -196,6 +196,10 @@ def _resolve(processed: Path, column: str, spec: str) -> list[str]:
     return values
 
 
+# `--check` choices as typed on a command line: the check names with hyphens for spaces.
+CHECK_CHOICES = tuple(name.replace(" ", "-") for name in CHECKS)
+
+
 @dataclass(frozen=True)
 class CheckFilter:
     """The filters of `trends checks`; None means 'any'."""

@@ -93,4 +93,5 @@ def test_claims_filters(processed):
 
 def test_claims_bad_kind_is_one_line(processed):
     result = runner.invoke(app, ["claims", "--kind", "speedups", "--processed", str(processed)])
-    assert result.exit_code == 1 and "unknown claim kind 'speedups'" in result.stderr
+    assert result.exit_code == 2 and "--kind must be one of speedup, reduction" in result.stderr
+    assert "got 'speedups'; did you mean speedup?" in result.stderr and len(result.stderr.splitlines()) == 1
