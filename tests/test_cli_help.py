@@ -1,5 +1,5 @@
-"""A CLI that explains itself: enumerated options list their choices, usage errors are one line, and help
-fits a real terminal."""
+"""A CLI that explains itself: every command has help with an example and is in the README, every option
+shows its default and its choices, usage errors are one line, and help fits a real terminal."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import termios
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -18,12 +19,49 @@ import typer
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from tests.conftest import REPO
 
 runner = CliRunner()
 COMMAND = typer.main.get_command(app)
 COMMANDS = sorted(COMMAND.commands)
 TRENDS = Path(sys.executable).with_name("trends")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def readme_commands() -> str:
+    """The README's Commands section."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    return text.split("\n## Commands\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_every_command_is_listed():
+    assert {"run", "report", "open", "query", "themes", "papers", "claims", "progress", "checks"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(name):
+    result = runner.invoke(app, [name, "--help"], prog_name="trends")
+    assert result.exit_code == 0
+    assert f"Example: trends {name}" in result.stdout, "the docstring ends with an example"
+    assert re.search(rf"^trends {name}\b", readme_commands(), re.M), f"`trends {name}` is in the README's commands"
+    options = result.stdout.split("\nOptions:\n", 1)[1]
+    assert not re.search(r"<(str|bool|int|float|path|list)", options), "no type placeholders for options"
+    assert "╭" not in result.stdout, "plain help, no boxes"
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_option_shows_its_default_and_flags_take_no_value(name):
+    command = COMMAND.commands[name]
+    ctx = command.make_context(name, [], resilient_parsing=True)
+    for param in command.params:
+        if param.name == "help" or param.param_type_name != "option":
+            continue
+        record = param.get_help_record(ctx)
+        if param.is_flag:
+            assert " " not in record[0].split(",")[-1].strip(), f"{name} {param.opts}: a flag shows no value placeholder"
+        else:
+            assert "default:" in record[1] or param.required, f"{name} {param.opts} shows no default"
+
 
 @pytest.mark.parametrize("name, option, choices", [
     ("claims", "--kind", "speedup|reduction|score|improvement|scale"),
@@ -46,6 +84,7 @@ def test_enumerated_options_list_their_choices(name, option, choices):
     (["checks", "--check", "outliers"], "error: --check must be one of out-of-range, outlier, inconsistent, direction; "
                                         "got 'outliers'; did you mean outlier?"),
     (["themes", "-f", "xml"], "error: --format must be one of table, csv, json, jsonl; got 'xml'"),
+    (["open", "pdf"], "error: PAGE must be one of report, map; got 'pdf'"),
     (["papers"], "error: --theme is required (`trends papers --help` lists the options)"),
     (["claims", "--knd", "speedup"], "error: no such option --knd; did you mean --kind? (`trends claims --help` lists "
                                      "the options)"),
@@ -58,6 +97,17 @@ def test_usage_errors_are_one_line_and_exit_2(args, line):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(line), result.stderr
     assert "Usage:" not in result.output and "╭" not in result.output
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"trends {version('literature-trends')}"
+
+
+def test_no_arguments_print_the_help():
+    result = runner.invoke(app, [], prog_name="trends")
+    assert result.exit_code == 0 and "Commands:" in result.stdout and "checks" in result.stdout
+    assert "..." not in result.stdout.split("Commands:")[1], "every command's summary is whole, not cut"
 
 
 def in_terminal(args: list[str], columns: int, rows: int = 50) -> tuple[int, list[str]]:
@@ -94,6 +144,7 @@ def test_help_fits_a_real_terminal(columns):
     assert code == 0 and lines[0].startswith("Usage: trends claims")
     assert max(map(len, lines)) <= columns
     assert any(line.lstrip().startswith("--kind [speedup|reduction|score|improvement|scale]") for line in lines)
+
 
 
 @needs_terminal
