@@ -20,10 +20,11 @@ import pandas as pd
 import typer
 
 from pipeline import queries, store
-from pipeline.cli_options import HELP_WIDTH, OneLineErrors, choice, choice_option, print_line
+from pipeline.cli_options import (HELP_WIDTH, OneLineErrors, choice, choice_option, columns_option, print_line,
+                                  split_columns)
 from pipeline.embed import ModelError
 from pipeline.errors import UserError
-from pipeline.output import Format, emit, emit_batches
+from pipeline.output import Format, TableView, emit, emit_batches
 from pipeline.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
@@ -42,7 +43,7 @@ FormatOpt = Annotated[Format, choice_option("--format", "-f", choices=Format, he
 LimitOpt = Annotated[Optional[int], typer.Option("--limit", "-n", min=1, metavar="N", show_default="all",
                                                  help="At most this many rows (a table shows 100 unless told).")]
 ThemeOpt = Annotated[Optional[str], typer.Option("--theme", "-t", metavar="THEME", show_default="all themes",
-                                                 help="Theme id, or text in a theme's label or keywords.")]
+                                                 help="Theme id, or text in a theme's label, keywords or area.")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", show_default="./trends.toml if present",
                                                    help="Settings file.")]
 PAPER_HELP = "Title contains this text (or a paper_id)."
@@ -214,29 +215,31 @@ def query(
 
 @app.command()
 def themes(
+    columns: Annotated[Optional[str], columns_option(queries.THEME_COLUMNS, queries.THEME_VIEW)] = None,
     fmt: FormatOpt = Format.table,
     processed: ProcessedOpt = DEFAULTS.processed_dir,
 ) -> None:
-    """List the themes: id, label, size and keywords.
+    """List the themes: id, area, label, size and keywords.
 
-    Example: trends themes --format csv
+    Example: trends themes --columns theme_id,label,description
     """
-    show(lambda: queries.list_themes(processed), fmt)
+    show(lambda: queries.list_themes(processed), fmt, view=queries.THEME_VIEW, columns=columns)
 
 
 @app.command()
 def papers(
     theme: Annotated[str, typer.Option("--theme", "-t", metavar="THEME",
-                                       help="Theme id, or text in a theme's label or keywords.")],
+                                       help="Theme id, or text in a theme's label, keywords or area.")],
     limit: LimitOpt = None,
+    columns: Annotated[Optional[str], columns_option(tuple(queries.PAPER_SELECT), queries.PAPER_VIEW)] = None,
     fmt: FormatOpt = Format.table,
     processed: ProcessedOpt = DEFAULTS.processed_dir,
 ) -> None:
     """List the papers of a theme, most often listed first.
 
-    Example: trends papers --theme "speculative decoding" --limit 20
+    Example: trends papers --theme "speculative decoding" --columns title,url
     """
-    show(lambda: queries.theme_papers(processed, theme, limit), fmt, limit)
+    show(lambda: queries.theme_papers(processed, theme, limit), fmt, limit, queries.PAPER_VIEW, columns)
 
 
 @app.command(short_help="List claimed numbers: the biggest speedups, the best FIDs, …")
@@ -263,6 +266,7 @@ def claims(
                                             "within each unit.")] = "value",
     ascending: Annotated[bool, typer.Option("--asc", help="Smallest first (without it: largest first).")] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, metavar="N", help="At most this many rows (0: all).")] = 50,
+    columns: Annotated[Optional[str], columns_option(tuple(queries.CLAIM_SELECT), queries.CLAIM_VIEW)] = None,
     fmt: FormatOpt = Format.table,
     processed: ProcessedOpt = DEFAULTS.processed_dir,
 ) -> None:
@@ -273,7 +277,7 @@ def claims(
     filters = queries.ClaimFilter(kind=kind, role=role, metric=metric, theme=theme, min_value=min_value,
                                   max_value=max_value, paper=paper, sort=sort, descending=not ascending,
                                   limit=limit or None)
-    show(lambda: queries.find_claims(processed, filters), fmt)
+    show(lambda: queries.find_claims(processed, filters), fmt, view=queries.claim_view(filters), columns=columns)
 
 
 @app.command(short_help="Best result per metric and dataset over time, and who set it.")
@@ -286,6 +290,8 @@ def progress(
                                                  help="Frontiers within a theme (id or text in its label).")] = None,
     all_points: Annotated[bool, typer.Option("--all", help="Every paper's best result, not only the steps.")] = False,
     limit: LimitOpt = None,
+    columns: Annotated[Optional[str], columns_option(tuple(queries.FRONTIER_SELECT) + queries.STEP_COLUMNS,
+                                                  queries.PROGRESS_VIEW)] = None,
     fmt: FormatOpt = Format.table,
     processed: ProcessedOpt = DEFAULTS.processed_dir,
 ) -> None:
@@ -297,7 +303,7 @@ def progress(
     Example: trends progress --metric FID --dataset "ImageNet 256"
     """
     filters = queries.ProgressFilter(metric=metric, dataset=dataset, theme=theme, all_points=all_points, limit=limit)
-    show(lambda: queries.frontiers_or_steps(processed, filters), fmt)
+    show(lambda: queries.frontiers_or_steps(processed, filters), fmt, view=queries.PROGRESS_VIEW, columns=columns)
     if not (metric or dataset or theme) and fmt is Format.table:
         with user_errors():
             note = queries.no_frontier_note(processed)
@@ -315,6 +321,7 @@ def checks(
                                                    help="Dataset name contains this.")] = None,
     paper: Annotated[Optional[str], typer.Option("--paper", metavar="TEXT", show_default="any", help=PAPER_HELP)] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, metavar="N", help="At most this many rows (0: all).")] = 50,
+    columns: Annotated[Optional[str], columns_option(queries.CHECK_COLUMNS, queries.CHECK_VIEW)] = None,
     fmt: FormatOpt = Format.table,
     processed: ProcessedOpt = DEFAULTS.processed_dir,
 ) -> None:
@@ -323,16 +330,17 @@ def checks(
     Values a metric cannot take, outliers within a metric and dataset, one paper giving two values
     for one thing, and gains whose words say the metric got worse.
 
-    Example: trends checks --check outlier --metric FID
+    Example: trends checks --check outlier --metric FID --columns title,value,sentence
     """
     filters = queries.CheckFilter(check=check, metric=metric, dataset=dataset, paper=paper, limit=limit or None)
-    show(lambda: queries.find_checks(processed, filters), fmt)
+    show(lambda: queries.find_checks(processed, filters), fmt, view=queries.CHECK_VIEW, columns=columns)
 
 
-def show(make_frame: Callable[[], pd.DataFrame], fmt: Format, limit: int | None = None) -> None:
+def show(make_frame: Callable[[], pd.DataFrame], fmt: Format, limit: int | None = None,
+         view: TableView | None = None, columns: str | None = None) -> None:
     """Print a query's result, or its error as one line."""
     with user_errors():
-        emit(make_frame(), fmt, limit=limit)
+        emit(make_frame(), fmt, limit=limit, view=view, columns=split_columns(columns))
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""What every `trends` command shares: one-line usage errors and enumerated options.
+"""What every `trends` command shares: one-line usage errors, enumerated options, `--columns`.
 
 Click, under Typer, prints a bad option value as a boxed, multi-line panel with the usage; here
 every usage error is one line on stderr, `error: --kind must be one of speedup, …; got 'speed'`,
@@ -18,6 +18,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
+
+from pipeline.output import TableView
 
 err = Console(stderr=True)
 
@@ -142,3 +144,16 @@ def choice_option(*names: str, choices: Sequence[str] | type[Enum], help: str, *
         values = list(choices)
         parse = choice(values)
     return typer.Option(*names, parser=parse, metavar="[" + "|".join(values) + "]", help=help, **kwargs)
+
+
+def split_columns(value: str | None) -> list[str] | None:
+    """`--columns a,b,c` as a list of names (spaces around the commas allowed)."""
+    if value is None:
+        return None
+    return [name.strip() for name in value.split(",") if name.strip()] or None
+
+
+def columns_option(names: Sequence[str], view: TableView) -> Any:
+    """The `--columns` option of a listing whose result has `names` and whose table shows `view`."""
+    return typer.Option("--columns", "-c", metavar="A,B,…", show_default=f"{','.join(view.columns)}; csv and json: all",
+                        help=f"Columns to show, comma-separated, from: {', '.join(names)}.")

@@ -1,5 +1,5 @@
 """A CLI that explains itself: every command has help with an example and is in the README, every option
-shows its default and its choices, usage errors are one line, and help fits a real terminal."""
+shows its default and its choices, usage errors are one line, and help and tables fit a real terminal."""
 
 from __future__ import annotations
 
@@ -145,6 +145,17 @@ def test_help_fits_a_real_terminal(columns):
     assert max(map(len, lines)) <= columns
     assert any(line.lstrip().startswith("--kind [speedup|reduction|score|improvement|scale]") for line in lines)
 
+
+@needs_terminal
+@pytest.mark.parametrize("columns", [80, 100])
+def test_claims_table_fits_a_real_terminal_one_line_per_row(default_run, columns):
+    code, lines = in_terminal(["claims", "--limit", "12", "--processed", str(default_run["processed"])], columns)
+    assert code == 0
+    assert max(map(len, lines)) <= columns, "\n".join(lines)
+    body = [line for line in lines if line.startswith("│")]
+    assert len(body) == 12, "each claim is one line"
+    header = next(line for line in lines if line.startswith("┃"))
+    assert [cell.strip() for cell in header.strip("┃").split("┃")] == ["kind", "value", "unit", "metric", "dataset", "title"]
 
 
 @needs_terminal
