@@ -16,15 +16,17 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Optional
 
+import numpy as np
 import pandas as pd
 import typer
 
 from pipeline import queries, store
-from pipeline.cli_options import (HELP_WIDTH, OneLineErrors, choice, choice_option, columns_option, print_line,
-                                  split_columns)
+from pipeline.cli_options import (HELP_WIDTH, OneLineErrors, choice, choice_option, columns_option, err,
+                                  print_line, split_columns)
 from pipeline.embed import ModelError
 from pipeline.errors import UserError
 from pipeline.output import Format, TableView, emit, emit_batches
+from pipeline.search import SEARCH_MODES
 from pipeline.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
@@ -334,6 +336,51 @@ def checks(
     """
     filters = queries.CheckFilter(check=check, metric=metric, dataset=dataset, paper=paper, limit=limit or None)
     show(lambda: queries.find_checks(processed, filters), fmt, view=queries.CHECK_VIEW, columns=columns)
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What to look for: words, a phrase or a sentence.")],
+    by: Annotated[str, choice_option("--by", choices=SEARCH_MODES,
+                                     help="meaning: the papers whose embedding is nearest the text's (loads the "
+                                          "model: a few seconds); words: BM25 over title and abstract; both: the "
+                                          "two rankings fused.")] = "both",
+    theme: ThemeOpt = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many papers.")] = 20,
+    columns: Annotated[Optional[str], columns_option(queries.SEARCH_COLUMNS, queries.SEARCH_VIEW)] = None,
+    fmt: FormatOpt = Format.table,
+    processed: ProcessedOpt = DEFAULTS.processed_dir,
+    config: ConfigOpt = None,
+) -> None:
+    """Find papers by meaning and by words, best first.
+
+    By meaning, the text is embedded with the run's model and compared with the stored papers'
+    vectors, so "faster sampling for diffusion" also finds papers that say "fewer denoising steps".
+    By words, papers with the text's words (any ending) in title or abstract rank by BM25, the
+    exact phrase counting extra.
+
+    Example: trends search "speculative decoding" --theme 3 --limit 10
+    """
+    settings = settings_from(config)
+    filters = queries.SearchFilter(text=text, by=by, theme=theme, limit=limit)
+    with user_errors():
+        found = queries.search_papers(processed, filters, query_encoder(settings.device))
+    if found.empty:
+        print_line("note", f"no paper has any of the words of {text!r}; --by meaning finds related ones")
+    show(lambda: found, fmt, view=queries.SEARCH_VIEW, columns=columns)
+
+
+def query_encoder(device: str) -> Callable[[str, str], np.ndarray]:
+    """Embed a query with the model that made the stored vectors, saying why it takes a few seconds."""
+    def encode(model_name: str, text: str) -> np.ndarray:
+        from pipeline import embed  # torch and sentence-transformers load here, only for search by meaning
+
+        with err.status(f"loading the embedding model {model_name} to search by meaning (a few seconds; "
+                        "--by words needs none)"):
+            model = embed.load_model(model_name, device)
+            return embed.encode(model, [text], batch_size=1)[0]
+
+    return encode
 
 
 def show(make_frame: Callable[[], pd.DataFrame], fmt: Format, limit: int | None = None,

@@ -1,4 +1,4 @@
-"""The canned queries behind `trends themes`, `papers`, `claims`, `progress` and `checks`.
+"""The canned queries behind `trends themes`, `papers`, `claims`, `progress`, `checks` and `search`.
 
 Each builds one parameterized SQL statement for the read-only store; user text never becomes SQL.
 Beside each query, the columns it returns and the `TableView` its table shows by default.
@@ -6,12 +6,14 @@ Beside each query, the columns it returns and the `TableView` its table shows by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from pipeline import datasets, schema, store
+from pipeline import datasets, paper_vectors, schema, search, store
 from pipeline.claim_checks import CHECKS
 from pipeline.output import TableView
 
@@ -305,3 +307,50 @@ def _require_table(processed: Path, name: str) -> None:
     tables = store.query(processed, "select table_name from information_schema.tables")["table_name"].tolist()
     if name not in tables:
         raise store.StoreError(f"the database has no {name} table (made by an older version); run `trends run --force`")
+
+
+# --------------------------------------------------------------------------- search
+
+SEARCH_VIEW = TableView(("rank", "title", "theme", "first_seen", "similarity", "words"),
+                        wide={"title": 4, "theme": 1.5, "url": 2})
+SEARCH_COLUMNS = ("rank", "title", "theme_id", "theme", "first_seen", "similarity", "words", "url", "paper_id")
+# (model name, query text) -> the query's embedding; the CLI's loads the model, which takes seconds.
+QueryEncoder = Callable[[str, str], np.ndarray]
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """What `trends search` looks for: `text`, by meaning, words or both, in a theme or everywhere."""
+
+    text: str
+    by: str = "both"
+    theme: str | None = None
+    limit: int | None = 20
+
+
+def search_papers(processed: Path, filters: SearchFilter, encode_query: QueryEncoder) -> pd.DataFrame:
+    """The papers that best match, best first; by meaning with the stored vectors and the query's embedding
+    (`encode_query` is called only then), by words over title and abstract, or both ranks fused."""
+    if not search.query_terms(filters.text):
+        raise store.StoreError(f"nothing to search for in {filters.text!r}: give words, "
+                               "e.g. trends search \"speculative decoding\"")
+    where, params = "true", []
+    if filters.theme is not None:
+        where, params = "list_contains(?, p.theme_id)", [resolve_themes(processed, filters.theme)]
+    papers = store.query(processed, "select p.paper_id, p.title, p.abstract, p.theme_id, t.label as theme, "
+                                    "p.first_seen, p.url from papers p left join themes t using (theme_id) "
+                                    f"where {where} order by p.paper_id", params)
+    vectors = query_vector = None
+    if filters.by != "words":
+        stored = paper_vectors.read(processed)
+        vectors = stored.vectors[stored.rows_for(papers["paper_id"].tolist())]
+        query_vector = encode_query(stored.model, filters.text)
+    ranked = search.rank_papers(filters.text, papers["title"].tolist(), papers["abstract"].tolist(),
+                                vectors, query_vector, filters.by)
+    if filters.limit:
+        ranked = ranked.head(filters.limit)
+    found = papers.iloc[ranked["row"].to_numpy()].reset_index(drop=True).assign(rank=np.arange(1, len(ranked) + 1))
+    for column, digits in (("similarity", 3), ("words", 2)):
+        if column in ranked:
+            found[column] = ranked[column].astype(np.float64).round(digits).to_numpy()
+    return found[[name for name in SEARCH_COLUMNS if name in found]]

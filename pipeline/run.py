@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 
-from pipeline import embed, ingest, lock, outputs, schema, store, theme_updates
+from pipeline import embed, ingest, lock, outputs, paper_vectors, schema, store, theme_updates
 from pipeline.claims import extract_claims
 from pipeline.embed_cache import EmbeddingCache
 from pipeline.errors import Interrupted
@@ -187,8 +187,8 @@ def fingerprint(settings: Settings, sources: list[Path]) -> str:
 
 def is_up_to_date(settings: Settings, digest: str) -> bool:
     """True when the stored outputs were made from exactly these inputs, settings and code."""
-    needed = [store.database_path(settings.processed_dir), settings.reports_dir / "report.html",
-              settings.reports_dir / "map.html"]
+    needed = [store.database_path(settings.processed_dir), paper_vectors.path(settings.processed_dir),
+              settings.reports_dir / "report.html", settings.reports_dir / "map.html"]
     if not all(path.exists() for path in needed):
         return False
     try:
@@ -402,7 +402,10 @@ def build_outputs(settings: Settings, sources: list[Path], digest: str, progress
     with outputs.staged_outputs(settings.processed_dir) as staged:
         with progress.stage("store") as status:
             counts = store.stage_tables(tables, settings.processed_dir, staged)
-            status["note"] = f"{plural(sum(counts.values()), 'row')} in {plural(len(counts), 'table')}, read back and counted"
+            staged.write_bytes(paper_vectors.path(settings.processed_dir),
+                               paper_vectors.to_bytes(papers["paper_id"].tolist(), vectors, settings.model))
+            status["note"] = (f"{plural(sum(counts.values()), 'row')} in {plural(len(counts), 'table')}, read back "
+                              f"and counted; vectors of {plural(len(papers), 'paper')}")
         with progress.stage("report") as status:
             status["note"] = str(stage_report(tables, settings.reports_dir, staged))
     progress.console.print(f"[green]✓[/] outputs  replaced together: {plural(len(staged.moves), 'file')} in "

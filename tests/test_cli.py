@@ -121,6 +121,7 @@ def test_tables_count_rows_in_words(processed):
     (["claims", "--role", "all"], ["kind", "value", "unit", "metric", "dataset", "role", "title"]),
     (["papers", "--theme", "0"], ["theme_id", "title", "first_seen", "n_appearances"]),
     (["checks"], ["check", "metric", "value", "unit", "title", "detail"]),
+    (["search", "decoding", "--by", "words"], ["rank", "title", "theme", "first_seen", "words"]),
 ])
 def test_compact_tables_fit_100_columns_one_line_per_row(processed, command, default):
     for width in (100, 80):

@@ -35,7 +35,7 @@ def readme_commands() -> str:
 
 
 def test_every_command_is_listed():
-    assert {"run", "report", "open", "query", "themes", "papers", "claims", "progress", "checks"} <= set(COMMANDS)
+    assert {"run", "report", "open", "query", "themes", "papers", "claims", "progress", "checks", "search"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -69,6 +69,7 @@ def test_every_option_shows_its_default_and_flags_take_no_value(name):
     ("claims", "--sort", "value|paper|kind|metric|theme"),
     ("claims", "--format", "table|csv|json|jsonl"),
     ("checks", "--check", "out-of-range|outlier|inconsistent|direction"),
+    ("search", "--by", "both|meaning|words"),
 ])
 def test_enumerated_options_list_their_choices(name, option, choices):
     help_text = runner.invoke(app, [name, "--help"]).stdout
@@ -83,13 +84,14 @@ def test_enumerated_options_list_their_choices(name, option, choices):
                                         "did you mean baseline?"),
     (["checks", "--check", "outliers"], "error: --check must be one of out-of-range, outlier, inconsistent, direction; "
                                         "got 'outliers'; did you mean outlier?"),
+    (["search", "x", "--by", "sense"], "error: --by must be one of both, meaning, words; got 'sense'"),
     (["themes", "-f", "xml"], "error: --format must be one of table, csv, json, jsonl; got 'xml'"),
     (["open", "pdf"], "error: PAGE must be one of report, map; got 'pdf'"),
     (["papers"], "error: --theme is required (`trends papers --help` lists the options)"),
     (["claims", "--knd", "speedup"], "error: no such option --knd; did you mean --kind? (`trends claims --help` lists "
                                      "the options)"),
     (["claims", "--limit", "-3"], "error: --limit: "),
-    (["clams"], "error: no such command 'clams'; did you mean `trends claims`?"),
+    (["serch", "decoding"], "error: no such command 'serch'; did you mean `trends search`?"),
 ])
 def test_usage_errors_are_one_line_and_exit_2(args, line):
     result = runner.invoke(app, args, prog_name="trends")
@@ -106,7 +108,7 @@ def test_version():
 
 def test_no_arguments_print_the_help():
     result = runner.invoke(app, [], prog_name="trends")
-    assert result.exit_code == 0 and "Commands:" in result.stdout and "checks" in result.stdout
+    assert result.exit_code == 0 and "Commands:" in result.stdout and "search" in result.stdout
     assert "..." not in result.stdout.split("Commands:")[1], "every command's summary is whole, not cut"
 
 
