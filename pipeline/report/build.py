@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from pipeline import trends
 from pipeline.report import figures
-from pipeline.report.map_page import map_page_html
+from pipeline.report.map_page import map_page_bytes
 from pipeline.report.maps import theme_map_figure
 from pipeline.report.progress import progress_section
 from pipeline.report.style import theme_color
@@ -88,7 +88,7 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
     files = {
         "report.md": env.get_template("report.md.j2").render(**context).encode("utf-8"),
         "report.html": env.get_template("report.html.j2").render(**context).encode("utf-8"),
-        "map.html": map_page_html(papers, themes, claims, periods, unit).encode("utf-8"),
+        "map.html": map_page_bytes(papers, themes, claims, periods, trends.period_name(unit)),
     }
     files.update({f"figures/{stem}.png": png for stem, png in figs.png.items()})
     files.update({f"tables/{name}.csv": frame.to_csv(index=False).encode("utf-8")
