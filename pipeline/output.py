@@ -128,13 +128,15 @@ def _print_table(columns: list[str], batches: Iterable[Batch], console: Console,
         if asked and total >= shown:
             break  # the user chose how many rows; do not run the rest of the query to count them
     frame = pd.concat(head, ignore_index=True) if head else pd.DataFrame(columns=columns)
-    table, cut = rich_table(frame, console.width, view.wide)
+    table, cut, dropped = rich_table(frame, console.width, view.wide)
     notes = [f"the first {plural(len(frame), 'row')}" + ("" if asked else f" of {total:,}") + "; more with --limit N"
              if total > len(frame) else plural(len(frame), "row")]
     if hidden:
         notes.append(f"{plural(hidden, 'more column')}: --columns")
-    if cut:
-        notes.append("whole values: -f csv or -f json")
+    if dropped:
+        notes.append(f"{plural(dropped, 'more column')} did not fit")
+    if cut or dropped:
+        notes.append(("all of it" if dropped else "whole values") + ": -f csv or -f json")
     table.caption = "; ".join(notes)
     console.print(table)
     return total
@@ -148,13 +150,18 @@ def _csv_name(name: str) -> str:
     return f'"{name}"' if any(char in name for char in ',"\n') else name
 
 
-def rich_table(frame: pd.DataFrame, width: int = 80, wide: Mapping[str, float] | None = None) -> tuple[Table, bool]:
-    """The frame as a table of one line per row that fits in `width`; and whether any value was cut."""
-    cells = {str(name): [_cell(value) for value in frame[name]] for name in frame.columns}
-    natural = {name: max([cell_len(name), *map(cell_len, values)]) for name, values in cells.items()}
+def rich_table(frame: pd.DataFrame, width: int = 80,
+               wide: Mapping[str, float] | None = None) -> tuple[Table, bool, int]:
+    """The frame as a table of one line per row that fits in `width`; whether any value was cut, and how
+    many columns at the end were left out because even cut to a few letters they would not fit."""
     if not wide:  # no view (`trends query`): text gives way before numbers
         wide = {str(name): 1.0 for name in frame.columns if not _is_numeric(frame[name])}
+    cells = {str(name): [_cell(value) for value in frame[name]] for name in frame.columns}
     compact = {name: max([MIN_WIDTH, *map(cell_len, values)]) for name, values in cells.items()}
+    kept = _columns_that_fit(list(cells), compact, wide, width)
+    dropped = len(cells) - len(kept)
+    frame, cells = frame.iloc[:, :len(kept)], {name: cells[name] for name in kept}
+    natural = {name: max([cell_len(name), *map(cell_len, values)]) for name, values in cells.items()}
     headers = {name: cell_len(name) for name in cells}
     widths = fit_widths(natural, dict(wide), width - (3 * len(natural) + 1), compact, headers)
     table = Table(header_style="bold")
@@ -163,7 +170,17 @@ def rich_table(frame: pd.DataFrame, width: int = 80, wide: Mapping[str, float] |
                          width=widths[name])
     for row in zip(*cells.values()):
         table.add_row(*row)
-    return table, any(widths[name] < natural[name] for name in natural)
+    return table, any(widths[name] < natural[name] for name in natural), dropped
+
+
+def _columns_that_fit(names: list[str], compact: Mapping[str, int], wide: Mapping[str, float], width: int) -> list[str]:
+    """The leading columns that fit in `width` with text cut to MIN_WIDTH and no number cut: a number
+    shown as "15…" would mislead, a column left out is said in the caption."""
+    kept = list(names)
+    while len(kept) > 1 and sum(min(compact[name], MIN_WIDTH) if wide.get(name, 0) > 0 else compact[name]
+                                for name in kept) + 3 * len(kept) + 1 > width:
+        kept.pop()
+    return kept
 
 
 def _is_numeric(column: pd.Series) -> bool:

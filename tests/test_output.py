@@ -9,6 +9,7 @@ import pytest
 from rich.console import Console
 
 from pipeline.output import MIN_WIDTH, Format, TableView, emit, fit_widths
+from pipeline.plural import plural
 
 
 def printed(frame: pd.DataFrame, width: int, **options) -> list[str]:
@@ -77,3 +78,14 @@ def test_long_text_gives_up_its_header_before_short_columns_are_cut():
     header = [cell.strip() for cell in lines[1].strip("┃").split("┃")]
     assert header[2:7] == ["unit", "papers", "best", "best_period", "per_year"], header
     assert max(map(len, lines)) <= 80
+
+
+def test_columns_that_do_not_fit_are_left_out_rather_than_numbers_cut():
+    frame = pd.DataFrame({**{f"n{i}": [123456.0 + i] for i in range(12)}, "title": ["A long title " * 5]})
+    lines = printed(frame, 80)
+    assert max(map(len, lines)) <= 80
+    row = next(line for line in lines if line.startswith("│"))
+    cells = [cell.strip() for cell in row.strip("│").split("│")]
+    assert cells and all(cell.startswith("123,4") and "…" not in cell for cell in cells), "numbers are whole"
+    shown = len(cells)
+    assert shown < 13 and f"{plural(13 - shown, 'more column')} did not fit" in " ".join(" ".join(lines).split())
