@@ -19,6 +19,7 @@ from typing import Annotated, Optional
 import numpy as np
 import pandas as pd
 import typer
+from rich.text import Text
 
 from pipeline import queries, store
 from pipeline.cli_options import (HELP_WIDTH, OneLineErrors, choice, choice_option, columns_option, err,
@@ -386,8 +387,10 @@ def query_encoder(device: str) -> Callable[[str, str], np.ndarray]:
     def encode(model_name: str, text: str) -> np.ndarray:
         from pipeline import embed  # torch and sentence-transformers load here, only for search by meaning
 
-        with err.status(f"loading the embedding model {model_name} to search by meaning (a few seconds; "
-                        "--by words needs none)"):
+        # one line however narrow the terminal: a wrapped status line leaves a copy behind at each redraw
+        status = Text(f"loading {model_name} to search by meaning (a few seconds; --by words needs no model)")
+        status.truncate(err.width - 3, overflow="ellipsis")
+        with err.status(status):
             model = embed.load_model(model_name, device)
             return embed.encode(model, [text], batch_size=1)[0]
 
