@@ -269,7 +269,7 @@ def embed_papers(texts: list[str], settings: Settings, progress: Progress, embed
                                   f"({kept} encoded in this run before the interrupt); the stored outputs are "
                                   "unchanged, and running again encodes only the rest") from None
             cache.flush()
-            status["note"] = f"{len(keys)} texts"
+            status["note"] = plural(len(keys), "text")
         found = cache.get_many(hashes)
     return np.stack([found[h] for h in hashes])
 
