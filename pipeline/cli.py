@@ -376,23 +376,26 @@ def search(
     settings = settings_from(config)
     filters = queries.SearchFilter(text=text, by=by, theme=theme, limit=limit)
     with user_errors():
-        found = queries.search_papers(processed, filters, query_encoder(settings.device))
+        found = queries.search_papers(processed, filters, query_encoder(settings))
     if found.empty:
         print_line("note", f"no paper has any of the words of {text!r}; --by meaning finds related ones")
     show(lambda: found, fmt, view=queries.SEARCH_VIEW, columns=columns)
 
 
-def query_encoder(device: str) -> Callable[[str, str], np.ndarray]:
+def query_encoder(settings: Settings) -> Callable[[str, str], np.ndarray]:
     """Embed a query with the model that made the stored vectors, saying why it takes a few seconds."""
     def encode(model_name: str, text: str) -> np.ndarray:
-        from pipeline import embed  # torch and sentence-transformers load here, only for search by meaning
+        from pipeline import encoders  # the model's runtime loads here, only for search by meaning
+        from pipeline.machine_cache import machine_cache_dir
 
         # one line however narrow the terminal: a wrapped status line leaves a copy behind at each redraw
         status = Text(f"loading {model_name} to search by meaning (a few seconds; --by words needs no model)")
         status.truncate(err.width - 3, overflow="ellipsis")
         with err.status(status):
-            model = embed.load_model(model_name, device)
-            return embed.encode(model, [text], batch_size=1)[0]
+            encoder = encoders.load_encoder(model_name, settings.encoder, settings.device,
+                                            machine_cache_dir(settings.cache_dir),
+                                            warn=lambda message: print_line("warning", message))
+            return encoder.encode([text], batch_size=1)[0]
 
     return encode
 
