@@ -70,6 +70,8 @@ def run(
     cache: Annotated[Optional[Path], typer.Option("--cache", help="Embedding cache folder.")] = None,
     recluster: Annotated[bool, typer.Option("--recluster", help="Re-cluster all papers instead of extending the stored themes.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+    engine: Annotated[Optional[str], typer.Option("--engine", help="Where encoding and claims run: local (this process) or ray (a Ray cluster; the same tables).")] = None,
+    address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster to join: auto or HOST:PORT (default: start a local one).")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default: ./trends.toml if present).")] = None,
 ) -> None:
     """Run the whole pipeline: ingest, embed, themes, claims, store, report."""
@@ -78,7 +80,7 @@ def run(
     settings = settings_from(
         config, inputs=tuple(input) if input else None, model=model, n_themes=n_themes, seed=seed, device=device,
         encoder=encoder, batch_size=batch_size, processed_dir=processed, reports_dir=reports, cache_dir=cache,
-        recluster=recluster or None, force=force or None,
+        recluster=recluster or None, force=force or None, engine=engine, address=address,
     )
     with user_errors():
         run_pipeline(settings)
