@@ -98,6 +98,70 @@ def one_run(engine: str, inputs: Path, cache: Path, work: Path) -> dict:
             "total_wall": time.perf_counter() - started, "total_cpu": meter.total() - cpu_start}
 
 
+def driver_memory(inputs: Path, cache: Path) -> None:
+    """What the driver holds per paper: resident memory after each step of a run's first half."""
+    import numpy as np
+
+    from pipeline import embed, encoders
+    from pipeline.embed_cache import EmbeddingCache
+    from pipeline.run import collect_sources, ingest_inputs, peak_memory_mb
+
+    def rss_mb() -> float:
+        with open("/proc/self/status") as handle:
+            return next(int(line.split()[1]) for line in handle if line.startswith("VmRSS")) / 1024
+
+    steps = [("imports", rss_mb())]
+    papers = ingest_inputs(collect_sources((inputs,)))["papers"]
+    steps.append(("ingest: papers, appearances, warnings tables", rss_mb()))
+    docs = [embed.clean_text(title, abstract) for title, abstract in zip(papers["title"], papers["abstract"])]
+    steps.append(("cleaned texts", rss_mb()))
+    cache = EmbeddingCache(cache / "embeddings", encoders.vectors_key(embed.DEFAULT_MODEL, "auto"))
+    found = cache.get_many([embed.text_hash(text) for text in docs])
+    steps.append((f"embedding cache loaded ({len(cache):,} vectors in it)", rss_mb()))
+    vectors = np.stack(list(found.values()))
+    steps.append((f"vectors matrix ({len(vectors):,} x {vectors.shape[1]})", rss_mb()))
+    n = len(papers)
+    print(f"| step ({n:,} papers) | RSS MB | MB added | KB per paper added |\n|---|---:|---:|---:|")
+    for (name, mb), (_, before) in zip(steps, [steps[0], *steps[:-1]]):
+        print(f"| {name} | {mb:,.0f} | {mb - before:,.0f} | {1024 * (mb - before) / n:.2f} |")
+    print(f"| peak | {peak_memory_mb():,.0f} | | |")
+
+
+def themes_at_scale(n: int, dimension: int = 384, seed: int = 0) -> None:
+    """MiniBatch k-means on n synthetic unit vectors (k = sqrt(2.5 n), as the default theme count),
+    and the cost of assigning every vector to its nearest centre (what workers would do per block)."""
+    import numpy as np
+    from sklearn.cluster import MiniBatchKMeans
+
+    from pipeline.run import peak_memory_mb
+
+    rng = np.random.default_rng(seed)
+    k = round((2.5 * n) ** 0.5)
+    centres = rng.standard_normal((k, dimension), dtype=np.float32)
+    vectors = np.empty((n, dimension), dtype=np.float32)
+    for start in range(0, n, 100_000):  # topics with noise, on the unit sphere like sentence vectors
+        stop = min(n, start + 100_000)
+        vectors[start:stop] = centres[rng.integers(0, k, stop - start)] + 1.5 * rng.standard_normal(
+            (stop - start, dimension), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    made = peak_memory_mb()
+    cpu, wall = time.process_time(), time.perf_counter()
+    model = MiniBatchKMeans(n_clusters=k, batch_size=4096, n_init=1, max_no_improvement=10, random_state=seed)
+    model.fit(vectors)
+    fit_cpu, fit_wall = time.process_time() - cpu, time.perf_counter() - wall
+    found = model.cluster_centers_.astype(np.float32)
+    found /= np.linalg.norm(found, axis=1, keepdims=True)
+    cpu, wall = time.process_time(), time.perf_counter()
+    labels = np.concatenate([np.argmax(vectors[start:start + 8192] @ found.T, axis=1)
+                             for start in range(0, n, 8192)])
+    assign_cpu, assign_wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(f"| n | k | vectors MB | peak RSS MB | fit CPU s (wall) | iterations | assign CPU ms/paper (wall) | themes used |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| {n:,} | {k:,} | {vectors.nbytes / 2**20:,.0f} | {peak_memory_mb():,.0f} (data: {made:,.0f}) | "
+          f"{fit_cpu:.0f} ({fit_wall:.0f}) | {model.n_steps_:,} steps | {1000 * assign_cpu / n:.4f} "
+          f"({1000 * assign_wall / n:.4f}) | {len(np.unique(labels)):,} |")
+
+
 def sample(n: int, folder: Path) -> Path:
     """The first n records of the arXiv file (all of it when n is larger)."""
     path = folder / f"arxiv_{n}.jsonl"
@@ -115,14 +179,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--cold-max", type=int, default=2000, help="sizes up to this encode with a fresh cache")
     parser.add_argument("--cache", type=Path, default=Path("/work/devcache"), help="cache for larger sizes")
+    parser.add_argument("--memory", action="store_true", help="driver memory per paper at the largest size")
+    parser.add_argument("--themes-at", type=int, metavar="N", help="MiniBatch k-means on N synthetic vectors")
     parser.add_argument("--one", nargs=4, metavar=("ENGINE", "INPUT", "CACHE", "WORK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         engine, inputs, cache, work = args.one
         print("RESULT " + json.dumps(one_run(engine, Path(inputs), Path(cache), Path(work))))
         return
+    if args.themes_at:
+        themes_at_scale(args.themes_at)
+        return
     if not CORPUS.exists():
         sys.exit(f"corpus not found: {CORPUS}")
+    if args.memory:
+        with tempfile.TemporaryDirectory(prefix="scale_bench_") as scratch:
+            driver_memory(sample(max(args.sizes), Path(scratch)), args.cache)
+        return
     rows = []
     with tempfile.TemporaryDirectory(prefix="scale_bench_") as scratch:
         scratch = Path(scratch)
@@ -148,7 +221,8 @@ def print_table(rows: list) -> None:
     print("| papers | engine | round | cache | total wall s | total CPU s | "
           + " | ".join(f"{s} ms/paper CPU (wall)" for s in stages) + " |")
     print("|---:|---|---:|---|---:|---:|" + "---:|" * len(stages))
-    for n, engine, round_, result, warm in rows:
+    for _, engine, round_, result, warm in rows:
+        n = result["n"]  # papers after de-duplication
         cells = []
         for stage in stages:
             if stage in result["wall"]:
