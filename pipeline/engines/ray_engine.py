@@ -9,8 +9,8 @@ they come, so Ctrl-C loses no finished batch and a later run (either engine) enc
 Claims are mined from blocks of papers by Ray tasks and put back in paper order. Themes, layout,
 trends and the report stay on the driver (run.py), on the vectors it now holds.
 
-Workers need this package installed (same version) and, for OpenVINO, a writable cache folder:
-each node converts the model once under `<cache>/openvino`.
+Workers need this package installed (same version); with OpenVINO each node converts the model
+once into its machine cache (pipeline.machine_cache), as a local run does.
 """
 
 from __future__ import annotations
@@ -129,8 +129,9 @@ class EncodePlannedBatches:
 
     def __init__(self, model: str, encoder: str, device: str, cache_dir: str) -> None:
         from pipeline.encoders import load_encoder
+        from pipeline.machine_cache import machine_cache_dir
 
-        self.encoder = load_encoder(model, encoder, device, Path(cache_dir),
+        self.encoder = load_encoder(model, encoder, device, machine_cache_dir(Path(cache_dir)),
                                     warn=lambda message: print(f"warning: {message}", file=sys.stderr))
 
     def __call__(self, block: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
