@@ -26,6 +26,7 @@ from pipeline.cli_options import (HELP_WIDTH, OneLineErrors, choice, choice_opti
                                   print_line, split_columns)
 from pipeline.embed import ModelError
 from pipeline.encoders import ENCODERS
+from pipeline.engines import ENGINES
 from pipeline.errors import UserError
 from pipeline.output import Format, TableView, emit, emit_batches
 from pipeline.search import SEARCH_MODES
@@ -125,6 +126,11 @@ def run(
     recluster: Annotated[bool, typer.Option("--recluster", help="Re-cluster all papers instead of extending the "
                                                                 "stored themes.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+    engine: Annotated[str, choice_option("--engine", choices=ENGINES,
+                                         help="Where encoding and claims run: local (this process) or ray (a Ray "
+                                              "cluster; the same tables).")] = DEFAULTS.engine,
+    address: Annotated[Optional[str], typer.Option("--address", metavar="HOST:PORT", show_default="a local cluster",
+                                                   help="Ray cluster to join with --engine ray: auto or HOST:PORT.")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Run the whole pipeline: ingest, embed, themes, claims, store, report.
@@ -138,7 +144,7 @@ def run(
     settings = settings_from(config, **typed(ctx, inputs=tuple(input), model=model, n_themes=n_themes, seed=seed,
                                              device=device, encoder=encoder, batch_size=batch_size,
                                              processed_dir=processed, reports_dir=reports, cache_dir=cache,
-                                             recluster=recluster, force=force))
+                                             recluster=recluster, force=force, engine=engine, address=address))
     with user_errors():
         run_pipeline(settings)
 
