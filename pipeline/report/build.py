@@ -83,6 +83,7 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
         "trending": trends.trending_papers(papers).to_dict("records"),
         "leaderboards": [{**b, "rows": [_with_sentence(r, abstracts, others=True) for r in b["rows"]]} for b in boards],
         "n_factors": len(board),
+        "n_other": int((board["comparison"] == "other").sum()),
         "metrics": [{**m, "groups": [{**g, "rows": [_with_sentence(r, abstracts) for r in g["rows"]]}
                                      for g in m["groups"]]}
                     for m in metric_sections(results, max_metrics=METRIC_SECTIONS, max_groups=METRIC_GROUPS,

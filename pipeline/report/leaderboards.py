@@ -32,19 +32,21 @@ class Comparison:
 
 
 COMPARISONS: tuple[Comparison, ...] = (
-    Comparison("speed", "Speed", "speedups and throughput gains"),
-    Comparison("compute", "Compute, memory and latency", "reductions of FLOPs, memory, latency, energy, time or steps",
+    Comparison("speed", "Speed", "Speedups and throughput gains"),
+    Comparison("compute", "Compute, memory and latency", "Reductions of FLOPs, memory, latency, energy, time or steps",
                re.compile(r"(?i)\b(?:FLOPs?|MACs?|comput\w*|GPUs?|memory|latency|energy|power|runtime|run-time|"
                           r"time|wall[- ]?clock|steps?|costs?|KV[- ]cache|cache|overhead|evaluations|NFEs?)\b"),
                frozenset({"FLOPs", "compute", "memory", "latency", "energy", "time", "cost", "steps"})),
-    Comparison("size", "Model and data size", "reductions of parameters, tokens or training data",
+    Comparison("size", "Model and data size", "Reductions of parameters, tokens or training data",
                re.compile(r"(?i)\b(?:param\w*|weights|size|tokens?|sequences?|data|samples|examples|"
                           r"vocabular\w*|faces|layers|experts|storage|labels?|annotations?)\b"),
                frozenset({"parameters", "training data", "tokens", "data"})),
-    Comparison("compression", "Compression", "compression ratios and bit widths",
+    Comparison("compression", "Compression", "Compression ratios and bit widths",
                re.compile(r"(?i)\b(?:compress\w*|\d+-bits?|bits?|bit-?widths?|bpp|quantiz\w*|bitrates?)\b")),
 )
-OTHER = Comparison("other", "Other reductions", "reductions of something the sentence does not name")
+# Reductions of anything else (error rates, BD-rate, jitter, an accuracy drop): no saving of compute,
+# size or bits, so on no leaderboard; they stay in the CSV.
+OTHER = Comparison("other", "Other reductions", "Reductions of error rates and other quantities")
 BY_KEY = {c.key: c for c in (*COMPARISONS, OTHER)}
 # How far around the number (characters, within its sentence) words may say what is compared.
 CONTEXT_BEFORE, CONTEXT_AFTER = 90, 60
@@ -64,7 +66,8 @@ def with_paper_context(claims: pd.DataFrame, papers: pd.DataFrame, themes: pd.Da
 def factors(claims: pd.DataFrame) -> pd.Series:
     """Each claim's comparable factor (:data:`FACTOR_SQL`, evaluated by DuckDB on the frame), NaN where none."""
     c = claims[["kind", "unit", "value"]].reset_index(drop=True).assign(row=np.arange(len(claims)))  # noqa: F841
-    values = duckdb.connect().execute(f"select row, {FACTOR_SQL} as factor from c order by row").df()["factor"]
+    with duckdb.connect() as connection:
+        values = connection.execute(f"select row, {FACTOR_SQL} as factor from c order by row").df()["factor"]
     return pd.Series(values.to_numpy(dtype=float), index=claims.index)
 
 
@@ -121,10 +124,10 @@ def factor_board(claims: pd.DataFrame, papers: pd.DataFrame, themes: pd.DataFram
 
 
 def leaderboards(board: pd.DataFrame, limit: int | None = None) -> list[dict]:
-    """Per comparison (in the order of :data:`COMPARISONS`, other last): its papers' best claims,
-    largest first (at most `limit`), each with the paper's other claims of that comparison."""
+    """Per comparison (in the order of :data:`COMPARISONS`): its papers' best claims, largest first
+    (at most `limit`), each with the paper's other claims of that comparison."""
     out = []
-    for comparison in (*COMPARISONS, OTHER):
+    for comparison in COMPARISONS:
         rows = board[board["comparison"] == comparison.key]
         if rows.empty:
             continue
