@@ -102,6 +102,8 @@ def test_largest_speedup_per_paper_keeps_its_meaning():
     ("With 5-shot prompting the model reaches 71.2% on MMLU.", "71.2%", "MMLU", "5-shot"),
     ("The model reaches 84.1% top-1 accuracy on ImageNet after fine-tuning.", "84.1%", "ImageNet", "fine-tuned"),
     ("The model reaches 84.1% top-1 accuracy on ImageNet.", "84.1%", "ImageNet", ""),
+    ("On ImageNet-1K, AdaTok-Full reaches rFID 1.31 at 256 tokens.", "1.31", "ImageNet", "reconstruction"),
+    ("Our planner solves 10×10 grids with a success rate of 91.2%.", "91.2%", None, ""),
 ])
 def test_setting_is_the_one_the_sentence_states_nearest_the_number(sentence, number, dataset, expected):
     at = sentence.index(number)

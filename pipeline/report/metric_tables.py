@@ -33,7 +33,11 @@ _SETTINGS: tuple[tuple[str, str], ...] = (
                  r"(?P<with>w/ (?:CFG|guidance)|with (?:classifier-free )?(?:guidance|CFG)|classifier-free guidance|"
                  r"\bCFG\b|\bguided\b)"),
     ("shots", r"(?i)\b(?P<zero>zero-shot)|\b(?P<k>\d+|one|few)-shot\b|\b(?P<tuned>fine-tuned|finetuned|fine-tuning)\b"),
+    ("task", r"(?P<recon>\brFIDs?\b|\breconstruction\b)"),  # a tokenizer's reconstruction FID is not generation's
 )
+# A setting named farther from the number than this (characters) is about something else in the sentence.
+SETTING_REACH = 80
+MIN_RESOLUTION = 28  # "10×10 grid" is no image size
 SETTING_RES = tuple((name, re.compile(pattern)) for name, pattern in _SETTINGS)
 
 
@@ -44,6 +48,8 @@ def _setting_name(kind: str, match: re.Match[str]) -> str:
         return f"{side}p" if "p" in groups else f"{side}×{side} px"
     if kind == "guidance":
         return "without guidance" if "without" in groups else "with guidance"
+    if kind == "task":
+        return "reconstruction"
     if "zero" in groups:
         return "zero-shot"
     return "fine-tuned" if "tuned" in groups else f"{groups['k'].lower()}-shot"
@@ -55,7 +61,9 @@ def setting_of(sentence: str, start: int, end: int, dataset: object = None) -> s
     A resolution the dataset's name carries is not repeated."""
     parts = []
     for kind, pattern in SETTING_RES:
-        found = [(m.start() - end if m.start() >= end else max(0, start - m.end()), m) for m in pattern.finditer(sentence)]
+        found = [(m.start() - end if m.start() >= end else max(0, start - m.end()), m) for m in pattern.finditer(sentence)
+                 if kind != "resolution" or int(next(v for v in m.groupdict().values() if v)) >= MIN_RESOLUTION]
+        found = [(gap, m) for gap, m in found if gap <= SETTING_REACH]
         if not found:
             continue
         name = _setting_name(kind, min(found, key=lambda item: item[0])[1])
