@@ -43,13 +43,23 @@ def share_panels(shares: pd.DataFrame, titles: dict[int, str], colors: dict[int,
     rows = math.ceil(len(ids) / columns)
     with plt.rc_context({**RC_PARAMS, "font.size": 8.5, "axes.titlesize": 9, "xtick.labelsize": 7.5,
                          "ytick.labelsize": 7.5}):
-        fig, axes = plt.subplots(rows, columns, figsize=(2.3 * columns, 1.6 * rows + 0.45), sharex=True, sharey=True,
-                                 squeeze=False)
+        # No shared axes and no autoscaling: every panel gets the same limits and ticks set once,
+        # which draws the same figure at a fraction of the cost (autoscaling 30 linked axes is slow).
+        fig = plt.figure(figsize=(2.3 * columns, 1.6 * rows + 0.45))
+        axes = [fig.add_subplot(rows, columns, i + 1) for i in range(len(ids))]  # only the panels drawn
         times = np.sort(shares["time"].unique()).astype(float)
         labels = shares.drop_duplicates("time").set_index("time")["period"]
         top = min(100.0, float(shares["share_high"].max()) * 100 * 1.05) or 1.0
+        pad = (times.max() - times.min()) * 0.04 if len(times) > 1 else 0.5
+        ticks = _tick_times(times)
+        y_ticks = mticker.MaxNLocator(3).tick_values(0, top)
+        y_ticks = y_ticks[y_ticks <= top]
         in_burst = _burst_points(bursts, shares) if bursts is not None else set()
-        for ax, key in zip(axes.flat, ids):
+        lowest_row = {column: (len(ids) - 1 - column) // columns for column in range(columns)}
+        for i, (ax, key) in enumerate(zip(axes, ids)):
+            ax.set_autoscale_on(False)
+            ax.set_xlim(times.min() - pad, times.max() + pad)
+            ax.set_ylim(0, top)
             own = shares[shares["theme_id"] == key].sort_values("time")
             color = colors[key]
             ax.fill_between(own["time"], own["share_low"] * 100, own["share_high"] * 100, color=color, alpha=0.22,
@@ -57,32 +67,24 @@ def share_panels(shares: pd.DataFrame, titles: dict[int, str], colors: dict[int,
             ax.plot(own["time"], own["share"] * 100, color=color, linewidth=1.6, marker="o" if len(times) <= 12 else None,
                     markersize=2.5)
             burst = own[[(key, period) in in_burst for period in own["period"]]]
-            ax.scatter(burst["time"], burst["share"] * 100, s=34, facecolors="none", edgecolors="#222222",
-                       linewidths=0.9, zorder=4)
+            if not burst.empty:
+                ax.scatter(burst["time"], burst["share"] * 100, s=34, facecolors="none", edgecolors="#222222",
+                           linewidths=0.9, zorder=4)
             ax.set_title(short(titles[key], 34), loc="left", pad=3)
             if verdicts.get(key) in ("growing", "shrinking"):
                 ax.text(0.98, 0.92, "↑ growing" if verdicts[key] == "growing" else "↓ shrinking", transform=ax.transAxes,
                         ha="right", va="top", fontsize=7.5, color="#222222")
             ax.grid(axis="y", color="#eeeeee", linewidth=0.6)
-        for ax in list(axes.flat)[len(ids):]:
-            ax.set_visible(False)
-        first = axes[0, 0]
-        first.set_ylim(0, top)
-        first.yaxis.set_major_formatter(mticker.FuncFormatter(lambda value, _: f"{value:.0f}%"))
-        first.yaxis.set_major_locator(mticker.MaxNLocator(3))
-        ticks = _tick_times(times)
-        first.set_xticks(ticks, [str(labels[t]) for t in ticks])
-        if len(times) > 1:
-            pad = (times.max() - times.min()) * 0.04
-            first.set_xlim(times.min() - pad, times.max() + pad)
-        for column in range(columns):  # the lowest panel of each column carries the dates
-            visible = [axes[row, column] for row in range(rows) if row * columns + column < len(ids)]
-            lowest = visible[-1]
-            lowest.xaxis.set_tick_params(labelbottom=True)
-            tick_labels = lowest.get_xticklabels()
-            if len(tick_labels) > 1:
-                tick_labels[0].set_horizontalalignment("left")
-                tick_labels[-1].set_horizontalalignment("right")
+            row, column = divmod(i, columns)
+            ax.set_yticks(y_ticks, [f"{value:.0f}%" for value in y_ticks] if column == 0 else [])
+            if row == lowest_row[column]:  # the lowest panel of each column carries the dates
+                ax.set_xticks(ticks, [str(labels[t]) for t in ticks])
+                tick_labels = ax.get_xticklabels()
+                if len(tick_labels) > 1:
+                    tick_labels[0].set_horizontalalignment("left")
+                    tick_labels[-1].set_horizontalalignment("right")
+            else:
+                ax.set_xticks(ticks, [])
         axis = {"day": "page dates", "month": "months", "year": "years"}.get(unit, unit)
         burst_note = "; ringed: bursts" if in_burst else ""
         fig.suptitle(f"Share of each period's papers per {what} ({axis} on a real time axis; band: 95% interval"

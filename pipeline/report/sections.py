@@ -104,12 +104,18 @@ def _label(themes: pd.DataFrame, theme_id: int) -> str:
 # --------------------------------------------------------------------------- themes and areas
 
 
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows for templates, missing values as None (a template's `if` cannot test pandas' NA)."""
+    return [{key: None if value is None or value is pd.NA or value != value else value for key, value in row.items()}
+            for row in frame.to_dict("records")]
+
+
 def theme_rows(themes: pd.DataFrame, papers: pd.DataFrame) -> list[dict]:
     titles = papers.set_index("paper_id")["title"]
     rows = []
-    for theme in themes.sort_values("theme_id").itertuples(index=False):
-        ids = [pid.strip() for pid in str(theme.representative_ids or "").split(",") if pid.strip()]
-        rows.append({**theme._asdict(), "representatives": [display_text(titles.get(pid, pid)) for pid in ids]})
+    for theme in records(themes.sort_values("theme_id")):
+        ids = [pid.strip() for pid in str(theme["representative_ids"] or "").split(",") if pid.strip()]
+        rows.append({**theme, "representatives": [display_text(titles.get(pid, pid)) for pid in ids]})
     return rows
 
 
@@ -118,9 +124,9 @@ def area_rows(areas: pd.DataFrame, themes: pd.DataFrame) -> list[dict]:
     if areas is None or areas.empty:
         return []
     rows = []
-    for area in areas.sort_values("area_id").to_dict("records"):
+    for area in records(areas.sort_values("area_id")):
         members = themes[themes["area_id"] == area["area_id"]].sort_values(["size", "theme_id"], ascending=[False, True])
-        rows.append({**area, "themes": members[["theme_id", "label", "size"]].to_dict("records")})
+        rows.append({**area, "themes": records(members[["theme_id", "label", "size"]])})
     return rows
 
 
@@ -206,13 +212,13 @@ def per_theme_sections(papers: pd.DataFrame, themes: pd.DataFrame, claims: pd.Da
     has_areas = "area_id" in themes and themes["area_id"].notna().any()
     areas: dict[object, dict] = {}
     members_of = {theme_id: group for theme_id, group in shown[columns + ["theme_id"]].groupby("theme_id", sort=False)}
-    for theme in themes.sort_values(["area_id", "theme_id"] if has_areas else ["theme_id"]).itertuples(index=False):
-        members = members_of.get(theme.theme_id, shown.iloc[:0])
-        key = theme.area_id if has_areas else None
-        area = areas.setdefault(key, {"area_id": key, "label": theme.area_label if has_areas else "", "themes": []})
+    for theme in records(themes.sort_values(["area_id", "theme_id"] if has_areas else ["theme_id"])):
+        members = members_of.get(theme["theme_id"], shown.iloc[:0])
+        key = theme["area_id"] if has_areas else None
+        area = areas.setdefault(key, {"area_id": key, "label": theme["area_label"] if has_areas else "", "themes": []})
         area["themes"].append({
-            "theme_id": theme.theme_id, "label": theme.label, "keywords": theme.keywords, "size": theme.size,
-            "description": getattr(theme, "description", None),
+            "theme_id": theme["theme_id"], "label": theme["label"], "keywords": theme["keywords"], "size": theme["size"],
+            "description": theme.get("description"),
             "papers": [{"title": display_text(paper["title"]), "url": paper["url"], "code_url": paper["code_url"],
                         "n_appearances": paper["n_appearances"],
                         "sentences": paper_sentences(str(paper["abstract"] or ""), claims_by_paper.get(paper["paper_id"], []))}
