@@ -1,6 +1,7 @@
 """Score the claims extractor against the hand-annotated development sets.
 
     python benchmarks/claims_eval.py [DEV_DIR] [--errors PART] [--half even|odd] [--quantulum]
+                                     [--extra DIR ...] [--sets NAME[:even|odd] ...] [--no-dev]
 
 DEV_DIR holds ``papers_dev.jsonl``/``claims_dev.jsonl`` and ``papers_dev2.jsonl``/``claims_dev2.jsonl``
 (default: ../shared/dev next to the repository). Three parts are scored separately, because they are
@@ -13,6 +14,12 @@ without scale" (the four non-scale kinds pooled); role accuracy among matched no
 recall on the gold baseline/context claims (found, with the same role); and the metric / baseline /
 dataset agreement among matched claims. ``--errors PART`` lists that part's misses and false
 positives; ``--half`` keeps only even or odd paper numbers, to develop on one half and check the other.
+
+``--extra DIR`` also scores every ``papers_<name>.jsonl`` / ``claims_<name>.jsonl`` pair in DIR (sets
+annotated outside the repository, such as blind held-out sets), as part ``<DIR name>/<name>[:half]``;
+``--sets`` keeps only the named ones, each optionally with its own half (``default:even``), and
+``--no-dev`` skips DEV_DIR. Without ``--errors`` nothing but aggregate figures is printed, so a test
+set can be scored without showing its claims.
 """
 
 from __future__ import annotations
@@ -70,6 +77,25 @@ class Item:
     dataset: str = ""
     role: str = ""
     position: int = -1
+
+
+def extra_parts(folder: Path, sets: list[str] | None = None) -> list[tuple[Part, str | None]]:
+    """The papers/claims pairs of an annotation folder, each with the half to keep: all of them, or
+    those named in ``sets`` ("default", "default:even"). Unknown names are an error."""
+    available = sorted(p.name[len("papers_"):-len(".jsonl")] for p in folder.glob("papers_*.jsonl")
+                       if (folder / p.name.replace("papers_", "claims_", 1)).exists())
+    wanted = [(spec.partition(":")[0], spec.partition(":")[2] or None) for spec in sets] if sets else \
+        [(name, None) for name in available]
+    parts = []
+    for name, half in wanted:
+        if half not in (None, "even", "odd"):
+            raise ValueError(f"--sets {name}:{half}: the half must be even or odd")
+        if name not in available:
+            raise ValueError(f"no papers_{name}.jsonl with claims_{name}.jsonl in {folder}")
+        label = f"{folder.name}/{name}" + (f":{half}" if half else "")
+        parts.append((Part(label, f"papers_{name}.jsonl", f"claims_{name}.jsonl", lambda n: True),
+                      half))
+    return parts
 
 
 def load(dev: Path, part: Part = PARTS[0], half: str | None = None) -> tuple[dict[int, str], list[Item]]:
@@ -271,19 +297,37 @@ def _print_errors(title: str, items: list[Item]) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dev", nargs="?", type=Path, default=DEFAULT_DEV, help="folder with the dev set files")
-    parser.add_argument("--errors", choices=[p.name for p in PARTS], help="list this part's misses and false positives")
-    parser.add_argument("--half", choices=["even", "odd"], help="only papers with even or odd n")
+    parser.add_argument("--errors", metavar="PART", help="list this part's misses and false positives")
+    parser.add_argument("--half", choices=["even", "odd"], help="only papers with even or odd n (dev parts)")
     parser.add_argument("--quantulum", action="store_true", help="also score quantulum3 (bench extra) on each part")
+    parser.add_argument("--extra", type=Path, action="append", default=[], metavar="DIR",
+                        help="also score the papers_<name>/claims_<name>.jsonl pairs in DIR")
+    parser.add_argument("--sets", nargs="+", metavar="NAME[:even|odd]", help="only these sets of the --extra folders")
+    parser.add_argument("--no-dev", action="store_true", help="score only the --extra folders")
     args = parser.parse_args(argv)
-    needed = sorted({name for p in PARTS for name in (p.papers_file, p.claims_file)})
-    missing = [name for name in needed if not (args.dev / name).exists()]
-    if missing:
-        parser.error(f"{', '.join(missing)} not found in {args.dev}")
-    results = [evaluate(args.dev, part, args.half) for part in PARTS]
+    jobs: list[tuple[Path, Part, str | None]] = []
+    if not args.no_dev:
+        needed = sorted({name for p in PARTS for name in (p.papers_file, p.claims_file)})
+        missing = [name for name in needed if not (args.dev / name).exists()]
+        if missing:
+            parser.error(f"{', '.join(missing)} not found in {args.dev}")
+        jobs += [(args.dev, part, args.half) for part in PARTS]
+    for folder in args.extra:
+        if not folder.is_dir():
+            parser.error(f"--extra {folder}: not a folder")
+        try:
+            jobs += [(folder, part, half) for part, half in extra_parts(folder, args.sets)]
+        except ValueError as error:
+            parser.error(str(error))
+    if not jobs:
+        parser.error("nothing to score")
+    if args.errors and args.errors not in {part.name for _, part, _ in jobs}:
+        parser.error(f"--errors {args.errors}: not one of {', '.join(part.name for _, part, _ in jobs)}")
+    results = [evaluate(folder, part, half) for folder, part, half in jobs]
     print_results(results)
     if args.quantulum:
-        for part in PARTS:
-            papers, gold = load(args.dev, part, args.half)
+        for folder, part, half in jobs:
+            papers, gold = load(folder, part, half)
             reference = quantulum_items(papers)
             if reference is None:
                 print("quantulum3 is not installed (pip install -e '.[bench]')")
@@ -297,7 +341,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\nWrong roles on {result.part} ({len(result.wrong_roles)})")
         for g, p in sorted(result.wrong_roles, key=lambda pair: (pair[0].paper, pair[0].position)):
             print(f"  [{g.paper:>3}] {g.kind:<11} {g.value:g} {g.unit!r:<6} gold {g.role:<8} ours {p.role or '-':<8} {g.text!r}")
-
 
 if __name__ == "__main__":
     main()

@@ -5,9 +5,11 @@
 
 Each page opens in a fresh browser context, alternating pages run by run. "drawn" waits until the
 map area of a screenshot has coloured pixels (any page, any renderer); for our own map.html it
-also pans and zooms 3 x 60 frames and reports the wall time per animation frame of the first 60
-and of the last 60 (16.7 ms = the 60 fps cap), and the script's own drawing time ("draw ms"). Needs Playwright and a Chromium
-(`/usr/bin/chromium` or $TRENDS_CHROMIUM); nothing is downloaded.
+also reports how long the page took to unpack and inflate its data and to turn word ids back into
+texts before it drew, and to build the search index after it drew, then pans and zooms 3 x 60 frames and reports the wall
+time per animation frame of the first 60 and of the last 60 (16.7 ms = the 60 fps cap), and the
+script's own drawing time ("draw ms"). Needs Playwright and a Chromium (`/usr/bin/chromium` or
+$TRENDS_CHROMIUM); nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -75,12 +77,13 @@ def measure(browser, target: str, timeout_s: float) -> dict:
     except Exception as error:  # a page that never loads is a result, not a crash
         errors.append(f"goto: {error}".splitlines()[0])
     load_s = time.perf_counter() - started
-    drawn_s, frames = None, None
+    drawn_s, frames, decode = None, None, None
     ours = page.locator("#map-meta").count() > 0
     if ours:  # our page says when it is ready
         try:
             page.wait_for_selector("body[data-ready]", state="attached", timeout=timeout_s * 1000)
             drawn_s = time.perf_counter() - started
+            decode = page.evaluate("trendsMap.timings ? (searchIndex(trendsMap), trendsMap.timings) : null")
             first = page.evaluate(FRAMES)  # the first frames pay for JIT compilation and raster caches
             page.evaluate(FRAMES)
             frames = {**page.evaluate(FRAMES), "first_wall": first["wall"]}
@@ -94,7 +97,7 @@ def measure(browser, target: str, timeout_s: float) -> dict:
     external = [u for u in requests if u != url and not u.startswith(LOCAL_SCHEMES) and not u.startswith(url.rsplit("/", 1)[0])]
     result = {"load_s": load_s, "drawn_s": drawn_s, "errors": len(errors), "first_error": errors[0][:90] if errors else "",
               "external": len(external), "first_external": external[0][:60] if external else "",
-              "requests": len(requests), "frames": frames}
+              "requests": len(requests), "frames": frames, "decode": decode}
     context.close()
     return result
 
@@ -119,16 +122,21 @@ def main() -> None:
             browser.close()
             for page, runs in results.items():
                 rows.append((page, webgl, runs))
-    print("| page | MB | WebGL | load event (s) | ready, or coloured pixels, after (s) | draw ms/frame (median, max) | frame wall ms, first 60 / warm | requests off the file | console errors |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---|")
+    print("| page | MB | WebGL | load event (s) | ready, or coloured pixels, after (s) "
+          "| inflate / word ids, then search index (ms, median) | draw ms/frame (median, max) "
+          "| frame wall ms, first 60 / warm | requests off the file | console errors |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---|")
     for page, webgl, runs in rows:
         drawn = [r["drawn_s"] for r in runs if r["drawn_s"] is not None]
         frames = [r["frames"] for r in runs if r["frames"]]
         draw = [t for f in frames for t in f["draw"]]
+        decodes = [r["decode"] for r in runs if r["decode"]]
         cells = [
             page, f"{size_of(page) / 1e6:.2f}", "on" if webgl else "off",
             " / ".join(f"{r['load_s']:.2f}" for r in runs),
             " / ".join(f"{d:.2f}" for d in drawn) if drawn else f"never ({args.timeout:.0f} s)",
+            " / ".join(f"{statistics.median(d[key] for d in decodes):.0f}" for key in ("inflateMs", "wordsMs", "indexMs"))
+            if decodes else "",
             f"{statistics.median(draw):.1f}, {max(draw):.1f}" if draw else "",
             f"{statistics.median(f['first_wall'] for f in frames):.1f} / {statistics.median(f['wall'] for f in frames):.1f}"
             if frames else "",

@@ -7,7 +7,7 @@ A number is what an annotator's second pass lists, found here independently of t
 sequence ("1,024", "3.5", the "4" of "GPT-4"; "[4,8]" is two) or a number word ("three", "hundreds", "half", "twice",
 "one-eighth"). It is accounted for when it lies inside a claim's evidence or inside a number the
 extractor dismissed with a reason other than "no kind". ``--before REV`` also measures the extractor
-of git revision REV (run from a ``git archive`` of it, claims only: older code has no dismissals).
+of git revision REV (run from a ``git archive`` of it; claims only when that code has no dismissals).
 Default corpora: ../shared/corpora/conference_abstracts.jsonl and arxiv_2025_26.jsonl.
 """
 
@@ -107,7 +107,10 @@ def _before_revision(rev: str, corpora: list[Path], limit: int | None) -> dict:
         archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "pipeline"], capture_output=True, check=True)
         with tarfile.open(fileobj=__import__("io").BytesIO(archive.stdout)) as tar:
             tar.extractall(folder, filter="data")
-        command = [sys.executable, __file__, *map(str, corpora), "--code", folder, "--claims-only", "--json"]
+        package = Path(folder, "pipeline", "claims", "__init__.py")
+        dismissals = package.exists() and "numbers_in_text" in package.read_text(encoding="utf-8")
+        command = [sys.executable, __file__, *map(str, corpora), "--code", folder, "--json"]
+        command += [] if dismissals else ["--claims-only"]
         if limit is not None:
             command += ["--limit", str(limit)]
         done = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -150,7 +153,9 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(result))
         return
     if args.before:
-        _print_table(f"before: {args.before} (claims only)", _before_revision(args.before, args.corpora, args.limit))
+        before = _before_revision(args.before, args.corpora, args.limit)
+        only = " (claims only)" if set().union(*before["outcomes"].values()) <= {"claim", "unaccounted"} else ""
+        _print_table(f"before: {args.before}{only}", before)
     result = account(rows, claims_only=False)
     _print_table(f"after: this checkout ({len(rows):,} abstracts)", result)
     sample = random.Random(0).sample(result["left"], min(args.sample, len(result["left"])))

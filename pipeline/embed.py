@@ -120,25 +120,8 @@ def encode(
     batch_size: int = 32,
     progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
-    """Embed `texts` as float32 unit vectors, in input order.
+    """Embed `texts` with a loaded sentence-transformers model (the torch reference encoder) as
+    float32 unit vectors, in input order; `pipeline.encoders` chooses faster runtimes."""
+    from pipeline.encoders.torch_backend import TorchEncoder
 
-    Texts are batched by length so each batch pads little (titles-only inputs mixed with full
-    abstracts); `progress(n_done)` is called after each batch for a caller's progress bar.
-    """
-    # renamed in sentence-transformers 5; the project admits versions from 3.0
-    dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-    dim = dimension()
-    out = np.empty((len(texts), dim), dtype=np.float32)
-    order = np.argsort([-len(text) for text in texts], kind="stable")
-    for start in range(0, len(texts), batch_size):
-        rows = order[start : start + batch_size]
-        out[rows] = model.encode(
-            [texts[i] for i in rows],
-            batch_size=batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        if progress is not None:
-            progress(start + len(rows))
-    return out
+    return TorchEncoder(model).encode(texts, batch_size, progress)

@@ -6,7 +6,6 @@ owns the file system, the embedding cache, timings and the progress display.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import resource
@@ -23,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 
-from pipeline import embed, ingest, lock, outputs, schema, store, theme_updates
+from pipeline import embed, encoders, ingest, lock, outputs, schema, store, theme_updates
 from pipeline.claims import extract_claims
 from pipeline.embed_cache import EmbeddingCache
 from pipeline.errors import Interrupted
@@ -172,7 +171,8 @@ def stored_sources(processed_dir: Path) -> set[str]:
 def fingerprint(settings: Settings, sources: list[Path]) -> str:
     """A digest of everything a run's outputs depend on: input bytes, result-changing settings, code."""
     code = Path(__file__).resolve().parent
-    digest = hashlib.sha256(repr((settings.model, settings.n_themes, settings.seed)).encode())
+    vector_kind = encoders.vectors_key(settings.model, settings.encoder)  # the model's name unless lossy
+    digest = hashlib.sha256(repr((vector_kind, settings.n_themes, settings.seed)).encode())
     for path in [*sources, *sorted(code.rglob("*.py")), *sorted(code.rglob("*.j2")), *sorted(code.rglob("*.toml")),
                  *sorted(code.rglob("*.csv"))]:
         digest.update(path.name.encode())
@@ -200,32 +200,63 @@ def is_up_to_date(settings: Settings, digest: str) -> bool:
 # --------------------------------------------------------------------------- embeddings
 
 
-def embed_papers(texts: list[str], settings: Settings, progress: Progress) -> np.ndarray:
+class Embedder:
+    """A run's vectors: from the embedding cache where possible, else from the encoder, which is
+    loaded at most once per run (in its own "model" stage) and serves the papers and the theme-name
+    phrases alike. The cache key names the vectors (encoders whose vectors equal the default's share it)."""
+
+    def __init__(self, settings: Settings, progress: Progress) -> None:
+        self.settings, self.progress = settings, progress
+        self.cache = EmbeddingCache(settings.cache_dir / "embeddings",
+                                    model_key=encoders.vectors_key(settings.model, settings.encoder), warn=progress.warn)
+        self._encoder: encoders.Encoder | None = None
+
+    def encoder(self) -> encoders.Encoder:
+        if self._encoder is None:
+            settings = self.settings
+            with self.progress.stage("model") as status:
+                self._encoder = encoders.load_encoder(settings.model, settings.encoder, settings.device,
+                                                      settings.cache_dir, warn=self.progress.warn)
+                status["note"] = f"{settings.model}: {self._encoder.description}"
+        return self._encoder
+
+    def phrases(self, phrases: list[str]) -> np.ndarray:
+        """Vectors of short texts (theme-name candidates): a re-cluster of a known corpus finds them
+        cached, and the encoder is loaded only for phrases never seen."""
+        hashes = [embed.text_hash(phrase) for phrase in phrases]
+        found = self.cache.get_many(hashes)
+        missing = {key: phrase for phrase, key in zip(phrases, hashes) if key not in found}
+        if missing:
+            vectors = self.encoder().encode(list(missing.values()), self.settings.batch_size)
+            self.cache.put_many(dict(zip(missing, vectors)))
+            self.cache.flush()
+            found = self.cache.get_many(hashes)
+        return np.stack([found[key] for key in hashes])
+
+
+def embed_papers(texts: list[str], settings: Settings, progress: Progress, embedder: Embedder | None = None) -> np.ndarray:
     """Vectors for every cleaned text, from the cache where possible.
 
-    New vectors are flushed to the cache every chunk, so an interrupted large run resumes from there.
-    The model (and torch) is only imported when something is missing from the cache.
+    Missing texts are encoded batch by batch (longest first, so each pads little) and each batch is
+    kept as it finishes: the cache is flushed every ENCODE_CHUNK texts and on Ctrl-C, so an
+    interrupted run loses no finished batch and a re-run encodes only the rest.
     """
+    embedder = embedder or Embedder(settings, progress)
+    cache = embedder.cache
     with progress.stage("cache") as status:
         hashes = [embed.text_hash(text) for text in texts]
-        cache = EmbeddingCache(settings.cache_dir / "embeddings", model_key=settings.model, warn=progress.warn)
         found = cache.get_many(hashes)
         todo = {h: text for h, text in zip(hashes, texts) if h not in found}
         status["note"] = f"{len(hashes) - len(todo)} of {len(hashes)} embeddings cached"
     if todo:
-        with progress.stage("model") as status:
-            model = embed.load_model(settings.model, settings.device)
-            status["note"] = settings.model
-        # longest first, so each batch pads little; encoded batch by batch, so Ctrl-C loses no finished batch
-        keys = sorted(todo, key=lambda key: -len(todo[key]))
+        encoder = embedder.encoder()
+        keys = list(todo)
         done = tried = flushed = 0  # encoded, offered to the cache, and on disk
         with progress.stage("encode", spinner=False) as status, progress.bar("encode", len(keys)) as advance:
             try:
-                for start in range(0, len(keys), settings.batch_size):
-                    batch = keys[start : start + settings.batch_size]
-                    vectors = embed.encode(model, [todo[key] for key in batch], settings.batch_size)
-                    cache.put_many(dict(zip(batch, vectors)))
-                    done += len(batch)
+                for rows, vectors in encoder.encode_iter([todo[key] for key in keys], settings.batch_size):
+                    cache.put_many({keys[row]: vector for row, vector in zip(rows, vectors)})
+                    done += len(rows)
                     advance(done)
                     if done - tried >= ENCODE_CHUNK:
                         tried = done
@@ -236,7 +267,7 @@ def embed_papers(texts: list[str], settings: Settings, progress: Progress) -> np
                                   f"({kept} encoded in this run before the interrupt); the stored outputs are "
                                   "unchanged, and running again encodes only the rest") from None
             cache.flush()
-            status["note"] = f"{len(keys)} texts on {settings.device}"
+            status["note"] = f"{len(keys)} texts"
         found = cache.get_many(hashes)
     return np.stack([found[h] for h in hashes])
 
@@ -257,7 +288,7 @@ class StoredThemes:
 
 
 def assign_themes(papers: pd.DataFrame, docs: list[str], vectors: np.ndarray, settings: Settings,
-                  progress: Progress) -> tuple[np.ndarray, np.ndarray, dict[str, pd.DataFrame], dict]:
+                  progress: Progress, embedder: Embedder) -> tuple[np.ndarray, np.ndarray, dict[str, pd.DataFrame], dict]:
     """Theme ids, map positions, the themes/areas/theme_lineage tables and how they were made.
 
     When the stored run used the same model, seed and theme count and most papers are already known,
@@ -280,7 +311,7 @@ def assign_themes(papers: pd.DataFrame, docs: list[str], vectors: np.ndarray, se
     with progress.stage("themes") as status:
         fitted = themes.fit_themes(vectors, docs, paper_ids=ids, titles=papers["title"].tolist(),
                                    n_themes=settings.n_themes, seed=settings.seed,
-                                   encoder=phrase_encoder(settings))
+                                   encoder=embedder.phrases)
         status["note"] = f"{len(fitted.themes)} themes in {len(fitted.areas)} areas ({fitted.info['selection']})"
     # numba keeps UMAP's compiled code here, so only the first run on a machine pays the JIT
     os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(settings.cache_dir).resolve() / "numba"))
@@ -291,26 +322,6 @@ def assign_themes(papers: pd.DataFrame, docs: list[str], vectors: np.ndarray, se
         lineage = theme_lineage(previous.papers, previous.themes, papers.assign(theme_id=fitted.labels), fitted.themes)
     tables = {"themes": fitted.themes, "areas": fitted.areas, "theme_lineage": lineage}
     return fitted.labels, coords, tables, fitted.info
-
-
-def phrase_encoder(settings: Settings) -> Callable[[list[str]], np.ndarray]:
-    """Embed label candidates with the run's model, through the embedding cache: a re-cluster of a
-    known corpus finds its phrases there, and the model is loaded only for phrases never seen."""
-    def encode(phrases: list[str]) -> np.ndarray:
-        cache = EmbeddingCache(settings.cache_dir / "embeddings", model_key=settings.model)
-        hashes = [embed.text_hash(phrase) for phrase in phrases]
-        found = cache.get_many(hashes)
-        missing = [phrase for phrase, key in zip(phrases, hashes) if key not in found]
-        if missing:
-            vectors = embed.encode(_model(settings.model, settings.device), missing, settings.batch_size)
-            cache.put_many({embed.text_hash(phrase): vector for phrase, vector in zip(missing, vectors)})
-            cache.flush()
-            found = cache.get_many(hashes)
-        return np.stack([found[key] for key in hashes])
-    return encode
-
-
-_model = functools.lru_cache(maxsize=1)(embed.load_model)
 
 
 def stored_themes(settings: Settings) -> StoredThemes | None:
@@ -387,8 +398,9 @@ def build_outputs(settings: Settings, sources: list[Path], digest: str, progress
                       "`trends query \"select * from warnings\"`")
     papers = tables["papers"]
     docs = [embed.clean_text(title, abstract) for title, abstract in zip(papers["title"], papers["abstract"])]
-    vectors = embed_papers(docs, settings, progress)
-    labels, coords, theme_tables, theme_info = assign_themes(papers, docs, vectors, settings, progress)
+    embedder = Embedder(settings, progress)
+    vectors = embed_papers(docs, settings, progress, embedder)
+    labels, coords, theme_tables, theme_info = assign_themes(papers, docs, vectors, settings, progress, embedder)
     papers = papers.assign(theme_id=labels, x=coords[:, 0], y=coords[:, 1])
     with progress.stage("claims") as status:
         claims = extract_claims(papers)
@@ -448,6 +460,7 @@ def run_info(settings: Settings, digest: str, theme_info: dict, timings: dict[st
     rows: dict[str, object] = {
         "inputs": ", ".join(map(str, settings.inputs)),
         "model": settings.model,
+        "encoder": settings.encoder,
         "seed": settings.seed,
         "n_themes requested": settings.n_themes or "automatic",
         "fingerprint": digest,

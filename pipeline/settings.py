@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.embed import DEFAULT_MODEL
+from pipeline.encoders import ENCODERS
 from pipeline.errors import UserError
 
 CONFIG_FILE = Path("trends.toml")
@@ -33,6 +34,7 @@ class Settings:
     cache_dir: Path = Path("data/cache")
     model: str = DEFAULT_MODEL
     device: str = "cpu"
+    encoder: str = "auto"
     batch_size: int = 32
     n_themes: int | None = None
     seed: int = 42
@@ -63,6 +65,7 @@ def load_settings(config_file: Path | None = None) -> Settings:
 VALUE_TYPES: dict[str, tuple[type, str]] = {
     "model": (str, "a model name or path (text)"),
     "device": (str, "a device name such as cpu or cuda"),
+    "encoder": (str, f"one of {', '.join(ENCODERS)}"),
     "batch_size": (int, "a positive whole number"),
     "n_themes": (int, "a positive whole number"),
     "seed": (int, "a whole number"),
@@ -103,6 +106,8 @@ def _value_problems(values: dict[str, Any]) -> list[str]:
     for key in ("batch_size", "n_themes"):
         if values.get(key) is not None and values[key] < 1:
             problems.append(f"{key} must be a positive whole number, got {values[key]!r}")
+    if values.get("encoder") is not None and values["encoder"] not in ENCODERS:
+        problems.append(f"encoder must be one of {', '.join(ENCODERS)}, got {values['encoder']!r}")
     if values.get("seed") is not None and not 0 <= values["seed"] <= MAX_SEED:
         problems.append(f"seed must be a whole number from 0 to {MAX_SEED:,}, got {values['seed']!r}")
     return problems

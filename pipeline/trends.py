@@ -70,6 +70,11 @@ def _day_of_year(page_date: str) -> float | None:
     return float(day.timetuple().tm_yday)
 
 
+def period_name(unit: str) -> str:
+    """What a reader calls one period of the axis: page dates are listing days, not calendar days."""
+    return "page date" if unit == "day" else unit
+
+
 def slope_unit(unit: str) -> str:
     """What a slope is per: page dates are days apart, but a share moves visibly per month."""
     return "month" if unit in ("day", "month") else unit

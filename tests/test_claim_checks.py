@@ -180,7 +180,9 @@ def test_gains_whose_words_say_the_metric_got_worse(tmp_path):
     found = checks[checks["check"] == "direction"]
     details = dict(zip(found["value"], found["detail"]))
     assert details[13.9] == "counted as an improvement, but the text says perplexity rose, and lower perplexity is better"
-    assert details[26.4] == "counted as an improvement, but the text says accuracy fell, and higher accuracy is better"
+    # "accuracy dropping by 26.4 percentage points" is recorded as the claims convention asks, an
+    # improvement of "accuracy (degradation)" (lower is better): a drop said as a drop, no contradiction
+    assert 26.4 not in details
     assert details[0.3].startswith("a reduction factor of 0.3× is below 1")
 
 

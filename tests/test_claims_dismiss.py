@@ -86,3 +86,34 @@ def test_names_years_citations_and_counts_of_ideas_are_not_claims(text):
 def test_a_size_glued_to_a_noun_is_kept():
     assert ("scale", 12.0, "M") in facts("a compact 12M-parameter model surpasses a static 96M model by 9.9 dB")
     assert ("scale", 1.5, "B") in facts("our 1.5B model outperforms the 8B baseline")
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "reason"),
+    [
+        ("the adversarial training confers robustness to single-step attack methods.", "single-step", "descriptor"),
+        ("current end-to-end coreference resolution models combine detection of singleton mentions and antecedent "
+         "linking into a single step.", "single step", "descriptor"),
+        ("Third, we apply the rigorous quality control process used to ensure data integrity.", "Third", "enumerator"),
+        ("We demonstrate that 1) adapter-based tuning outperforms fine-tuning on low-resource tasks; 2) it is more "
+         "robust to overfitting.", "1", "enumerator"),
+        ("Experiments on three language directions of the ACL 60/60 dev set show that RASST improves accuracy.", "60",
+         "name"),
+        ("achieving a regret bound instead of the standard $O((U^2 +1) \\sqrt{T})$, achievable without knowing U.",
+         "+1", "formula"),
+        ("powered by well-known algorithms such as the familiar 5-point or 8-point algorithm.", "5", "name"),
+    ],
+)
+def test_named_reasons_of_held_out_abstracts(text, number, reason):
+    assert reasons(text)[number] == reason
+
+
+def test_cuts_into_one_step_grouped_digits_and_glued_by_are_claims():
+    assert ("reduction", 1.0, "steps") in facts(
+        "Simultaneously, it condenses the iterative sampling process of the diffusion model into a single step.")
+    assert ("scale", 2000.0, "") in facts("semi-supervised learning with 2,000 unlabeled volumes and consistency "
+                                          "regularization achieves 56.2 mAP.")
+    assert ("improvement", 5.67, "%") in facts("MedicalBERT surpasses the general-purpose BERT model by5.67% on "
+                                               "average across all the tasks evaluated.")
+    assert ("scale", 10.0, "") in facts("Built upon OVRSIS95K and 10 downstream datasets, OVRSISBenchV2 contains "
+                                        "170K images.")

@@ -143,3 +143,27 @@ def test_every_number_is_found_once():
     text = "Over 2M triples in 10-turn dialogues, from 82.2% to 87.8%, twice as fast, half the memory."
     found = [text[q.start:q.end] for q in quantities(text, 0, len(text))]
     assert found == ["2M", "10", "82.2%", "87.8%", "twice", "half"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a slight saving of power consumption of around 300 mW has been achieved", ("reduction", 300.0, "mW")),
+        ("the BKD combustor operates at 100 MW", ("scale", 100.0, "MW")),
+        ("The networks forecast the instability 500 milliseconds in advance.", ("score", 500.0, "ms")),
+        ("PointRAFT achieved a mean absolute error of 12.0 g on 5,254 point clouds.", ("score", 12.0, "g")),
+        # PDF extraction doubles spaces
+        ("In  our experiments,  we  have  been  able  to  achieve an  accuracy  of  1.5  degrees.",
+         ("score", 1.5, "°")),
+        # a range in points is not swallowed by the unit reader
+        ("The text-vs-squares F1 gap ranges from 34 to 54 points across models.", ("improvement", 54.0, "pp")),
+        ("Our model achieves a 10-point gain over GPT-4.", ("improvement", 10.0, "pp")),
+    ],
+)
+def test_units_spaces_and_points(text, expected):
+    assert expected in facts(text)
+
+
+def test_a_range_in_points_keeps_its_low_end():
+    claim = only("The text-vs-squares F1 gap ranges from 34 to 54 points across models.", "improvement")
+    assert (claim.value, claim.range_low) == (54.0, 34.0)

@@ -79,3 +79,25 @@ def test_scale_facts_have_no_role_and_own_results_stay_results():
     assert roles(text) == {94.0: "result", 7.0: None, 9.91: "result"}
     # "outperforms existing methods" names the baseline as an object, not as the subject
     assert set(roles("Our method outperforms existing methods by 5.2% on ImageNet.").values()) == {"result"}
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "role"),
+    [
+        # a value in parentheses after a system the paper's is compared with
+        ("This is a 6.7% improvement over the state-of-the-art method, NEFTune (64.69%).", 64.69, "baseline"),
+        ("VGS-ATD achieved an overall accuracy of 92.7%, outperforming centralized learning (84.9%) and swarm "
+         "learning (72.99%), while federated learning failed.", 72.99, "baseline"),
+        ("our Qwen-Image+M3 surpassing commercial flagship systems including Imagen4 (0.515) and Seedream 3.0 "
+         "(0.530), reaching state-of-the-art performance (0.532 overall).", 0.53, "baseline"),
+        ("our Qwen-Image+M3 surpassing commercial flagship systems including Imagen4 (0.515) and Seedream 3.0 "
+         "(0.530), reaching state-of-the-art performance (0.532 overall).", 0.532, "result"),
+        # "over" a count is no comparison
+        ("it obtains the best averaged F-score over 11 languages (0.6653) and even the best score.", 0.6653, "result"),
+        # a human evaluation is no human baseline
+        ("Human evaluation with 9 experienced writers confirm that WQRM-based selection produces writing samples "
+         "preferred by experts 66% overall.", 66.0, "result"),
+    ],
+)
+def test_values_after_compared_systems(text, value, role):
+    assert roles(text)[value] == role

@@ -131,13 +131,37 @@ def run_on_full_disk(old: dict[str, Path], tmp_path: Path, free_bytes: int) -> t
     return {"rc": result.returncode, "stderr": result.stderr, "files": files}, "File too large"
 
 
-@pytest.mark.parametrize("free_bytes, failing", [
-    (300_000, "trends.duckdb"),  # the database does not fit
-    (2_600_000, "map.html"),  # the database and Parquet files fit; the report does not
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+@pytest.fixture(scope="module")
+def new_run_sizes(default_run, tmp_path_factory) -> tuple[int, int]:
+    """Bytes of the faulted run's own outputs (database + Parquet, report), written once on a normal
+    disk over a copy of the same old outputs (so with the same lineage tables), so the fill points
+    below follow what the run really writes."""
+    scratch = tmp_path_factory.mktemp("sizes")
+    paths = {"processed": scratch / "processed", "reports": scratch / "reports", "cache": default_run["cache"]}
+    shutil.copytree(default_run["processed"], paths["processed"])
+    shutil.copytree(default_run["reports"], paths["reports"])
+    assert trends(*new_run_args(paths)).returncode == 0
+    return folder_bytes(paths["processed"]), folder_bytes(paths["reports"])
+
+
+@pytest.mark.parametrize("room, failing", [
+    ("none", "trends.duckdb"),  # the database does not fit
+    ("store", "reports"),  # the database and Parquet files fit; the report does not
 ])
-def test_full_disk_during_the_store_keeps_the_old_outputs_byte_identical(old_outputs, tmp_path, free_bytes, failing):
+def test_full_disk_during_the_store_keeps_the_old_outputs_byte_identical(old_outputs, new_run_sizes, tmp_path,
+                                                                          room, failing):
+    """The disk is filled so that the first write fails, or so that the store's new files fit
+    (with room to spare) and the report's do not; the fill points follow the outputs' real sizes."""
     before = {str(Path(k).relative_to(tmp_path)): v
               for k, v in snapshot(old_outputs["processed"], old_outputs["reports"]).items()}
+    store_size, report_size = new_run_sizes
+    # the store needs a little more than its final size while it writes (the database's WAL), the report
+    # all of its own: half the report's size beyond the store leaves the store room and the report none
+    free_bytes = 300_000 if room == "none" else store_size + report_size // 2
     result, cause = run_on_full_disk(old_outputs, tmp_path, free_bytes)
     assert result["rc"] == 1, result["stderr"]
     errors = [line for line in result["stderr"].splitlines() if line.startswith("error:")]

@@ -313,7 +313,8 @@ def dated_store(tmp_path_factory) -> Path:
                        "DetailFlow: 1D Coarse-to-Fine Autoregressive Image Generation"]
     claims = extract_claims(papers)
     themes = pd.DataFrame({"theme_id": [0], "label": ["image generation"], "keywords": ["image"], "size": [3],
-                           "representative_ids": ["var"], "parent_id": [0], "parent_label": ["images"]})
+                           "representative_ids": ["var"], "area_id": [0], "area_label": ["images"],
+                           "description": ["VAR: Visual Autoregressive Modeling; image, generation"]})
     tables = {"papers": papers, "appearances": schema.empty(schema.APPEARANCES), "themes": themes, "claims": claims,
               "warnings": schema.empty(schema.WARNINGS), "run_info": schema.empty(schema.RUN_INFO),
               **progress_tables(papers, claims)}

@@ -20,7 +20,6 @@ import os
 import string
 import unicodedata
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -1,5 +1,6 @@
 """map.html in a real browser, WebGL off: it draws, names themes, searches, shows a paper, exports a
-selection, works at 360 px, and never touches the network. Expectations come from the stored tables."""
+selection, works at 360 px, and never touches the network. Expectations come from the stored tables
+and the text the page means to show (`map_text.display_text`, tested in test_map_text.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,24 @@ import re
 from itertools import combinations
 from pathlib import Path
 
+import base64
+import random
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from pipeline import trends
-from pipeline.report.map_page import map_page_html, page_meta
+from pipeline.claims import extract_claims
+from pipeline.report.map_pack import pack
+from pipeline.report.map_page import PAGE_ENCODING, map_page_html, page_meta
+from pipeline.report.map_text import display_text
 from pipeline.report.style import PALETTE, theme_color
 
 READY = "body[data-ready]"
+# What search compares, as the page folds it: lower case, "×" as "x", dashes as "-", superscripts.
+FOLD = str.maketrans({"×": "x", "–": "-", "—": "-", "−": "-", "⁻": "-", "⁺": "+", "ⁿ": "n", "ⁱ": "i", "ᵀ": "t",
+                      **{sup: str(digit) for digit, sup in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}})
 
 
 @pytest.fixture(scope="module")
@@ -29,19 +39,26 @@ def map_file(default_run) -> Path:
     return default_run["reports"] / "map.html"
 
 
-def page_html(tables: dict[str, pd.DataFrame], papers: pd.DataFrame | None = None) -> str:
+def page_html(tables: dict[str, pd.DataFrame], papers: pd.DataFrame | None = None,
+              claims: pd.DataFrame | None = None) -> str:
     papers = tables["papers"] if papers is None else papers
     periods, unit = trends.paper_periods(papers, tables["appearances"])
-    return map_page_html(papers, tables["themes"], tables["claims"], periods, unit)
+    return map_page_html(papers, tables["themes"], tables["claims"] if claims is None else claims, periods, unit)
+
+
+def shown(papers: pd.DataFrame, column: str) -> dict[str, str]:
+    """The text the page should show for each paper: cleaned, line breaks as spaces."""
+    return {pid: display_text(re.sub(r"[\n\r\t\x00]", " ", text)).text for pid, text in zip(papers["paper_id"], papers[column])}
 
 
 def matching_ids(tables: dict[str, pd.DataFrame], query: str) -> set[str]:
     """What the search should find: every word of the query in the title, abstract or theme keywords."""
-    words = {t.theme_id: f"{t.label}\n{t.keywords}".lower() for t in tables["themes"].itertuples()}
+    words = {t.theme_id: f"{t.label}\n{t.keywords}".lower().translate(FOLD) for t in tables["themes"].itertuples()}
+    titles, abstracts = shown(tables["papers"], "title"), shown(tables["papers"], "abstract")
     found = set()
     for paper in tables["papers"].itertuples():
-        text = f"{paper.title}\n{paper.abstract}".lower()
-        if all(term in text or term in words[paper.theme_id] for term in query.lower().split()):
+        text = f"{titles[paper.paper_id]}\n{abstracts[paper.paper_id]}".lower().translate(FOLD)
+        if all(term in text or term in words[paper.theme_id] for term in query.lower().translate(FOLD).split()):
             found.add(paper.paper_id)
     return found
 
@@ -76,7 +93,7 @@ def test_map_draws_and_names_themes_without_webgl(open_page, map_file, tables):
     assert coloured > 194 * 10, f"only {coloured} pixels drawn for 194 papers"
     labels = page.evaluate("trendsMap.shownLabels")
     themes = tables["themes"]
-    names = set(themes["label"]) | {label.upper() for label in themes["parent_label"].dropna()}
+    names = set(themes["label"]) | {label.upper() for label in themes["area_label"].dropna()}
     assert len(labels) >= 5 and {label["text"] for label in labels} <= names, labels
     boxes = [label["box"] for label in labels]
     assert not any(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3] for a, b in combinations(boxes, 2))
@@ -88,19 +105,18 @@ def test_map_draws_and_names_themes_without_webgl(open_page, map_file, tables):
     assert min(dark) > 30, f"a label box without text drawn in it: {dark}"
     titles = page.evaluate("Object.fromEntries(trendsMap.papers.paper_id.map((id, i) => [id, trendsMap.papers.title[i]]))")
     abstracts = page.evaluate("Object.fromEntries(trendsMap.papers.paper_id.map((id, i) => [id, trendsMap.papers.abstract[i]]))")
-    papers = tables["papers"].set_index("paper_id")
-    assert titles == papers["title"].to_dict()
-    assert abstracts == {pid: re.sub(r"[\n\r\t]", " ", a) for pid, a in papers["abstract"].items()}
+    assert titles == shown(tables["papers"], "title")
+    assert abstracts == shown(tables["papers"], "abstract")
     assert page.locator("#count").inner_text() == "194 papers"
     watch.assert_clean()
 
 
-@pytest.mark.parametrize("query", ["speculative decoding", "Transformer"])
+@pytest.mark.parametrize("query", ["speculative decoding", "Transformer", "2.4x"])
 def test_search_counts_lists_and_highlights(open_page, map_file, tables, query):
     page, watch = open_page(map_file, ready=READY)
     expected = matching_ids(tables, query)
     page.fill("#search", query)
-    page.wait_for_function(f"document.getElementById('count').value.endsWith('match')")
+    page.wait_for_function("document.getElementById('count').value.endsWith('match')")
     assert page.locator("#count").inner_text() == f"{len(expected)} of 194 match"
     assert page.evaluate("trendsMap.papers.paper_id.filter((_, i) => trendsMap.hits[i])") == sorted(
         expected, key=page.evaluate("trendsMap.papers.paper_id").index)
@@ -132,7 +148,8 @@ def test_click_shows_the_paper_with_its_claims(open_page, map_file, tables):
     claims = tables["claims"][tables["claims"]["paper_id"] == paper_id]
     assert page.locator("#details h3").first.inner_text() == f"Claims ({len(claims)})"
     marked = page.locator("#details .claim mark").all_inner_texts()
-    assert sorted(marked) == sorted(paper.abstract[c.start:c.end] for c in claims.itertuples())
+    text = display_text(paper.abstract)
+    assert sorted(marked) == sorted(text.text[slice(*text.span(c.start, c.end))] for c in claims.itertuples())
     assert page.locator("#details").get_by_text("no link to the paper is known").is_visible()  # url is empty here
     watch.assert_clean()
 
@@ -155,8 +172,8 @@ def test_box_selection_downloads_the_rows_inside(open_page, map_file, tables):
         page.click("#download-csv")
     rows = pd.read_csv(download.value.path(), dtype=str, keep_default_na=False)
     assert sorted(rows["paper_id"]) == sorted(inside)
-    papers = tables["papers"].set_index("paper_id")
-    assert (rows.set_index("paper_id")["title"] == papers.loc[rows["paper_id"], "title"]).all()
+    titles = shown(tables["papers"], "title")  # the titles as the map shows them
+    assert rows.set_index("paper_id")["title"].to_dict() == {pid: titles[pid] for pid in rows["paper_id"]}
     assert list(rows.columns) == ["paper_id", "title", "theme_id", "theme", "page date", "url", "code_url"]
     watch.assert_clean()
 
@@ -214,9 +231,10 @@ def test_scraped_text_stays_text(open_page, tables, tmp_path):
 
 
 def test_page_is_one_offline_file_without_plotting_library(map_file):
-    html = map_file.read_text(encoding="utf-8")
+    assert map_file.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff"), "a byte order mark says UTF-16"
+    html = map_file.read_text(encoding=PAGE_ENCODING)
     assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:)?//""", html)
-    assert "plotly" not in html.lower() and len(html) < 400_000
+    assert "plotly" not in html.lower() and map_file.stat().st_size < 400_000
 
 
 def cielab(colour: str) -> np.ndarray:
@@ -242,18 +260,69 @@ def test_thirty_distinct_theme_colours_shared_by_map_and_figures(tables):
     assert theme_color(30) == theme_color(0) and theme_color(-1) not in PALETTE
 
 
-def test_texts_with_a_large_vocabulary_survive_the_packing(open_page, tables, tmp_path):
-    """20,000 distinct words push ids past the 1- and 2-byte ranges; odd characters ride along."""
+def test_texts_with_a_large_vocabulary_survive_the_packing_in_any_encoding(open_page, tables, tmp_path):
+    """20,000 distinct words push ids past the 1- and 2-byte ranges (rare words used once and
+    again); odd characters ride along; the page saved as UTF-8 instead of UTF-16 works too."""
     papers = tables["papers"].copy()
     extra = [f"w{k:05d}" for k in range(20_000)]
     for row in range(10):
-        papers.loc[row, "abstract"] += " " + " ".join(extra[row::10]) + " 𝒪(n) naïve <!-- </script> \x00 \r\n end"
+        papers.loc[row, "abstract"] += (" " + " ".join(extra[row::10]) + " 𝒪(n) naïve <!-- </script> \x00 \r\n"
+                                        + " ".join(extra[row::20]) + " end")
     path = tmp_path / "map.html"
     path.write_text(page_html(tables, papers), encoding="utf-8")
     page, watch = open_page(path, ready=READY)
     decoded = page.evaluate("Object.fromEntries(trendsMap.papers.paper_id.map((id, i) => [id, trendsMap.papers.abstract[i]]))")
-    expected = {pid: re.sub(r"[\n\r\t\x00]", " ", a) for pid, a in zip(papers["paper_id"], papers["abstract"])}
-    assert decoded == expected
+    assert decoded == shown(papers, "abstract")
+    watch.assert_clean()
+
+
+def test_packing_round_trips_every_length(open_page, map_file):
+    """The 15 bits of each character, then the spare 16th bits: byte counts around each boundary."""
+    rng = random.Random(7)
+    cases = []
+    for length in (0, 1, 2, 3, 14, 15, 16, 29, 30, 31, 255, 1000, 4097, 70_000):
+        data = bytes(rng.getrandbits(8) for _ in range(length)) if length < 1000 else rng.randbytes(length)
+        packed = pack(data)
+        cases.append({"chars": packed.chars, "bytes": packed.n_bytes, "data": base64.b64encode(data).decode()})
+    page, watch = open_page(map_file, ready=READY)
+    wrong = page.evaluate("""async ({cases, ranges}) => {
+        const wrong = [];
+        for (const c of cases) {
+            const bytes = unpack(c.chars, c.bytes, characterValues(ranges));
+            const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+            const data = new Uint8Array(await new Response(stream).arrayBuffer());
+            if (btoa(String.fromCharCode(...data)) !== c.data) wrong.push(atob(c.data).length);
+        }
+        return wrong; }""", {"cases": cases, "ranges": page.evaluate("trendsMap.meta.packing.ranges")})
+    assert wrong == []
+    watch.assert_clean()
+
+
+def test_a_latex_abstract_reads_clean_with_its_claims_marked(open_page, tables, tmp_path):
+    """An arXiv abstract as it comes (raw LaTeX): the panel shows "2.3×" and "27%", never "\\times",
+    "$" or braces, and marks each claim the extractor found in the raw text."""
+    papers = tables["papers"].copy()
+    papers.loc[0, "title"] = r"Fast $\mathcal{O}(n)$ Decoding"
+    papers.loc[0, "abstract"] = (r"We decode $2.3\times$ faster than the baseline~\cite{li2023} on 256 \times 256 images"
+                                 r" and cut memory by 27\% (from 10GB to 7.3GB). Latency drops by $10^{-3}$ s"
+                                 r" and throughput rises 631-1074times, see Table~\ref{tab:main}.")
+    claims = extract_claims(papers.iloc[:1])
+    assert len(claims) >= 3
+    path = tmp_path / "map.html"
+    others = tables["claims"][tables["claims"]["paper_id"] != papers.loc[0, "paper_id"]]
+    path.write_bytes(page_html(tables, papers, claims=pd.concat([claims, others])).encode(PAGE_ENCODING))
+    page, watch = open_page(path, ready=READY)
+    page.fill("#search", "2.3x faster")  # typed as people type it
+    page.wait_for_selector("#results li")
+    page.locator("#results li").first.click()
+    assert page.locator("#details h2").inner_text() == "Fast O(n) Decoding"
+    text = page.locator("#details > p").last.inner_text()
+    assert text.startswith("We decode 2.3× faster than the baseline on 256 × 256 images and cut memory by 27%")
+    assert "631–1074×" in text and "10⁻³ s" in text and text.endswith("see Table.")
+    assert not re.search(r"[\\${}~]|\dtimes|li2023|tab:main", text), text
+    marked = page.locator("#details .claim mark").all_inner_texts()
+    assert len(marked) == len(claims) and all(m and m in text for m in marked), marked
+    assert any(m.startswith("2.3×") for m in marked) and any(m.startswith("27%") for m in marked), marked
     watch.assert_clean()
 
 

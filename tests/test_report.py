@@ -198,5 +198,5 @@ def test_hostile_title_is_escaped_everywhere(tmp_path, shared_cache):
     html = (out / "r" / "report.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
     assert "<b>WMT</b>" not in html, "abstract text in evidence sentences is escaped too"
-    map_html = (out / "r" / "map.html").read_text(encoding="utf-8")
+    map_html = (out / "r" / "map.html").read_text(encoding="utf-16")  # map_page.PAGE_ENCODING
     assert "<script>alert" not in map_html

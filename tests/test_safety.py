@@ -9,6 +9,7 @@ import pytest
 
 from pipeline import store
 from pipeline.report.build import build_report
+from pipeline.report.map_page import PAGE_ENCODING
 from pipeline.safety import markdown_text, safe_href
 
 HOSTILE_URLS = ["javascript:alert('url')", " JavaScript:alert('url')", "java\tscript:alert('url')",
@@ -59,7 +60,8 @@ def hostile_report(default_run) -> dict[str, str]:
     papers.loc[1, "abstract"] = "<iframe src=javascript:alert('abs')></iframe> " + papers.loc[1, "abstract"]
     papers.loc[len(HOSTILE_URLS), "url"] = "https://example.org/kept"
     files = build_report({**tables, "papers": papers})
-    return {name: files[name].decode("utf-8") for name in ("report.html", "report.md", "map.html")}
+    encodings = {"report.html": "utf-8", "report.md": "utf-8", "map.html": PAGE_ENCODING}
+    return {name: files[name].decode(encoding) for name, encoding in encodings.items()}
 
 
 def test_report_html_links_only_http(hostile_report):

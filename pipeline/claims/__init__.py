@@ -6,7 +6,9 @@ The stage reads each abstract the way a researcher does, in steps that are modul
 - :mod:`~pipeline.claims.numbers`: every number, in digits or words, with the unit written after it;
 - :mod:`~pipeline.claims.dismiss`: numbers that are no claim (names, years, citations, ...), with a reason;
 - :mod:`~pipeline.claims.coordinate`: numbers that belong together (lists, ranges, before and after);
+- :mod:`~pipeline.claims.cues`: the cue words that tell a number's kind ("faster", "fewer", "better");
 - :mod:`~pipeline.claims.decide`: each number's kind, from the cue words and metric next to it;
+- :mod:`~pipeline.claims.revise`: a second look at a decided kind with the whole sentence and abstract;
 - :mod:`~pipeline.claims.context`: its metric, baseline and dataset;
 - :mod:`~pipeline.claims.extract`: claims and the claims table.
 

@@ -14,13 +14,14 @@ from pipeline.claims.text import CLAUSE_END_RE, WORD_RE, Sentence
 
 _SCORE_LINK = (
     r"(?:\)|\s+scores?|\s+\([A-Za-z-]+\))?\s*(?:(?:of|=|:|is|was|at|near|around|about|reaching|from|below|above|under|"
-    r"over|as high as|as low as|to|increase from|dropping from|drops? from|improves? from|of about)\s*|[<>≤≥~]\s*)?"
+    r"over|as high as|as low as|to|increase from|dropping from|drops? from|improves? from|of about|equals?|equal to)\s*|"
+    r"[<>≤≥~]\s*)?"
     r"(?:(?:up to|only|about|around|approximately|nearly|roughly|over|just|~)\s*)?$"
 )
 SCORE_LEFT_RE = re.compile(rf"(?:{V.METRIC_RE.pattern}){_SCORE_LINK}")
 """A metric written right before a number: "FID of", "accuracy:", "BLEU ="."""
 UNIT_SCORE_LEFT_RE = re.compile(
-    rf"(?:{V.METRIC_RE.pattern})\s*(?:of|=|:|is|was|at|reaching|reaches|to|below|under|around|about|~|<|≤)\s*"
+    rf"(?:{V.METRIC_RE.pattern})(?:\s*\([\w-]{{1,10}}\))?\s*(?:of|=|:|is|was|at|reaching|reaches|to|below|under|around|about|~|<|≤)\s*"
     r"(?:(?:only|about|around|just|approximately|nearly|under|below)\s+)?$"
 )
 """A metric a value with a unit is given for, tightly linked: "a latency of 35 ms", "MAE = 4.99 BPM"."""
@@ -33,9 +34,31 @@ NAMED_VALUE_RE = re.compile(
 letter ("k=5") is a formula."""
 SAMPLE_SIZE_RE = re.compile(r"\(?\b[Nn]\s?=\s?$")
 """"(N=64)": the number of participants, a scale fact."""
+_STATISTIC_RE = re.compile(
+    r"(?:\b(?P<letter>[prdR])|\b(?P<cohen>Cohen['’]s\s+d)|(?P<r2>\bR\^?2|R²)|(?P<rho>ρ)|(?P<kappa>κ)|(?P<beta>β))"
+    r"\s?(?:=|<|>|≤|≥|<=|>=|~)\s?[-−]?$"
+)
+_STATISTIC_NAMES = {"p": "p-value", "r": "correlation", "R": "correlation", "d": "effect size", "cohen": "effect size",
+                    "r2": "R2", "rho": "correlation", "kappa": "kappa", "beta": "coefficient"}
+_EFFECT_SIZE_RE = re.compile(r"(?i)\bcohen['’]s\b|\beffect sizes?\b")
+
+
+def statistic(s: Sentence, q: Quantity) -> str | None:
+    """The statistic a number is the value of, if it is one: a test statistic is a finding, not a
+    formula ("p<0.001", "r=0.649-0.683", "Cohen's d>2.4", "(d=1.68)" after an effect size). Only
+    decimals count ("d=768" is a dimension), and a bare "d" only in a sentence about effect sizes."""
+    match = _STATISTIC_RE.search(s.text, max(s.lo, q.first - 20), q.first)
+    if match is None or "." not in s.text[q.first:q.number_end]:
+        return None
+    group = match.group("letter") or match.lastgroup
+    if group == "d" and _EFFECT_SIZE_RE.search(s.text, s.lo, s.hi) is None:
+        return None
+    small = abs(q.value) <= 1 or group in {"d", "cohen", "beta"} and abs(q.value) < 10
+    return _STATISTIC_NAMES[group] if small else None
 BY_AMOUNT_RE = re.compile(
     r"\bby\s+(?:an average of |a margin of |a large margin of |up to |around |about |an absolute |a relative |"
-    r"absolute |relative |approximately |roughly |nearly |over |more than |at least |as much as |as many as )?$",
+    r"absolute |relative |approximately |roughly |nearly |over |more than |at least |as much as |as many as |"
+    r"(?:greater|more) than or equal to |≥\s?)?$",
     re.I,
 )
 """The amount of a change: "outperforms X by 0.4", "improving accuracy by up to 5"."""
@@ -140,6 +163,8 @@ def metric_name(s: Sentence, q: Quantity) -> str | None:
         return "models" if _ACRONYM_MODELS_RE.fullmatch(q.noun) else q.noun.lower()
     if q.kind == "speedup" and q.metric != "throughput":
         return _speed_metric(s, q)
+    if q.kind == "score" and q.form == "bare" and statistic(s, q):
+        return statistic(s, q)
     name = _sentence_metric(s, q) if q.metric is None and q.kind in {"improvement", "score"} else q.metric
     if q.degraded:  # "loss of accuracy less than 0.1%" -> "accuracy (degradation)"
         return f"{name or 'performance'}{DEGRADATION}"

@@ -20,8 +20,9 @@ _COORD_RE = re.compile(
 )
 _BETWEEN_RE = re.compile(r"\bbetween\s+$")
 _RANGING_RE = re.compile(r"\b(?:rang\w*|var(?:y|ies|ied|ying)|spann?\w*|between)\s+(?:\w+\s+){0,3}?from\s+(?:\w+\s+)?$", re.I)
+_AFTER_AMOUNT_RE = re.compile(r"\d\s?(?:%|x|pp|points?)?\s*\((?:i\.e\.,?\s*|e\.g\.,?\s*|from\s+)?$")
 _FROM_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?$")
-_TO_AFTER_RE = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:to|→|->)\s+(?:(?:about|around|nearly|almost|only|just)\s+)?")
+_TO_AFTER_RE = re.compile(r"\s*(?:[\w-]+\s+){0,4}(?:to|→|->)\s+(?:(?:about|around|nearly|almost|only|just)\s+)?")
 _JOINS = {"to": "to", "-": "to", "→": "arrow", "->": "arrow", "⇒": "arrow"}
 """A "to" pair may be a range ("2x to 5x"); an arrow is always a change ("33% → 83%")."""
 
@@ -62,6 +63,8 @@ def coordinated_groups(text: str, quantities: list[Quantity]) -> list[list[Quant
 def is_change(text: str, a: Quantity) -> bool:
     """ "from A to B" in a result (a share, a factor, a bare score), not in a size; "ranging from A
     to B" is a range, unless each end is attributed ("from 12% (dictionary-only) to 31% (RAG)")."""
+    if a.form in {"bare", "percent", "points"} and _AFTER_AMOUNT_RE.search(text, max(0, a.start - 30), a.start):
+        return True  # "by 65.5% (11.33 to 3.91 mm)": the before and after of the change just stated
     if a.form not in CUED_FORMS or not _FROM_RE.search(text, max(0, a.start - 30), a.start):
         return False
     ranging = _RANGING_RE.search(text, max(0, a.start - 40), a.start)
@@ -73,7 +76,7 @@ def _join(text: str, quantities: list[Quantity]) -> list[list[Quantity]]:
     groups: list[list[Quantity]] = []
     for q in quantities:
         previous = groups[-1][-1] if groups else None
-        joint = _COORD_RE.fullmatch(text, previous.end, q.start) if previous else None
+        joint = _COORD_RE.fullmatch(text, _after_metric(text, previous.end, q.start), q.start) if previous else None
         signed = previous is not None and previous.sign != "" and previous.kind == "improvement"  # "+13 to 16"
         if joint and (previous.kind is None or signed) and _compatible(previous, q):
             q.joined_by = _JOINS.get(joint.group("join"), "and")
@@ -83,6 +86,13 @@ def _join(text: str, quantities: list[Quantity]) -> list[list[Quantity]]:
         else:
             groups.append([q])
     return groups
+
+
+def _after_metric(text: str, end: int, stop: int) -> int:
+    """Past a metric written right after a number: in "2.57% mIoU and 13.91% IoU" the two are joined."""
+    gap = len(text[end:stop]) - len(text[end:stop].lstrip())
+    metric = V.METRIC_RE.match(text, end + gap, stop)
+    return metric.end() if metric else end
 
 
 def _compatible(a: Quantity, b: Quantity) -> bool:

@@ -8,7 +8,6 @@ is a scale fact unless it is the target of a cut ("to merely 88 GPU-days"); a st
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from pipeline.claims import vocab as V
 from pipeline.claims.context import (
@@ -22,18 +21,15 @@ from pipeline.claims.context import (
     metric_in,
     score_metric_next_to,
     size_metric,
+    statistic,
 )
 from pipeline.claims.coordinate import CUED_FORMS, is_change
-from pipeline.claims.numbers import FACTOR_OF_RE, Quantity
-from pipeline.claims.text import CLAUSE_END_RE, WORD_RE, Sentence
+from pipeline.claims.cues import Cue, Cues, Span, group_cue, left_cue, right_phrase_end
+from pipeline.claims.numbers import Quantity
+from pipeline.claims.revise import about_quality, revise
+from pipeline.claims.text import Sentence
 
-_QUANTIFIER_RE = re.compile(r"\s+than\b")
-_OR_SO_RE = re.compile(r"\bor\s+$")  # "8.4% or less" bounds a value, it does not cut it
-_COMPARATIVE_RE = re.compile(
-    r"(?i)more|higher|better|greater|less|lower|fewer|smaller|faster|larger|superior|stronger|worse|slower|costlier"
-)
 _RISE_WORDS = re.compile(r"(?i)increas\w*|higher|more|greater")
-_GENERIC_COMPARISON_RE = re.compile(r"(?i)outperform\w*|surpass\w*|exceed\w*|beat(?:s|ing)?|superior|advantage")
 _SIZE_WORDS = re.compile(r"(?i)smaller|fewer|less|lighter|cheaper|shorter|compress\w*")
 _TIME_METRICS = frozenset({"time"})
 _TO_REDUCED_RE = re.compile(r"\b(?:to|into)\s+(?:just |only |merely |as few as |as little as |a )?$", re.I)
@@ -59,47 +55,34 @@ _SETTING_AFTER_RE = re.compile(rf"\s?(?:{V.SETTINGS})\b", re.I)
 _OF_WHOLE_RE = re.compile(r"\s+of\s+(?:the\s+)?(?:original|full|total|entire|whole)\b", re.I)
 _KEPT_RE = re.compile(r"\b(?:retain\w*|keep\w*|kept|preserv\w*|maintain\w*|recover\w*|reach\w*|achiev\w*)\b", re.I)
 """"23% of the original text" is what is left (a cut); "retaining 96.7% of the original performance" a level."""
+_INTERVAL_RE = re.compile(r"\b(?:every|each)\s+(?:about |around |~)?$", re.I)
 _PER_TIME_RE = re.compile(r"/(?:s|second|sec|min|minute|hour|h|day|week|month|year)$")
 _AMOUNT_OF_RE = re.compile(r"\s+of\s+(?!the\b)[a-z]")
-_ASIDE_RE = re.compile(r"\s*\((?:absolute|relative|abs\.|rel\.|on average|avg\.?)\)", re.I)
 _QUANTIFIERS_RE = re.compile(r"(?i)\b(?:more|less|fewer|than|up|to|about|around|over|nearly|almost|approximately|by|at|least|most)\b")
 _SHARE_OF_RE = re.compile(r"\s+of\s")
 _PLURAL_AFTER_RE = re.compile(r"\s+[a-z][\w-]*[^\Ws]s\b")
 _NOUN_AFTER_RE = re.compile(r"\s+(?!(?:than|of|and|or|in|on|for|to|by|with|at|from|over|the|a|an)\b)[a-zA-Z][\w-]*")
-_ABSOLUTE_RE = re.compile(r"\babsolute\b", re.I)
+_METRIC_RIGHT_AFTER_RE = re.compile(rf"\s?(?:{V.METRIC_RE.pattern})")
+_GAP_BEFORE_RE = re.compile(
+    r"(?:\bwithin|\bgap\b(?:\s+\S+){0,8}?\s+to)\s+(?:about |around |only |just |merely |less than |under |~)?$", re.I
+)
+"""The size of a remaining loss: "within 1% of the original model", "reducing the gap to ... to only 1.33%"."""
+_SHARE_VERB_RE = re.compile(r"\b(?:represent\w*|accounts?\s+for|accounting\s+for|constitut\w*|compris\w*|occup\w*|"
+                            r"consum\w*|tak(?:e|es|ing)\s+up)\s+(?:\w+\s+)?$", re.I)
+""""which represents over 50% of total agent response time": a measured share, not a saving."""
+_RIGHT_AFTER_RE = re.compile(r"\s+(?:[\w-]+\s+){0,2}$")
+_GAP_AFTER_RE = re.compile(r"\)?\s?(?:[\w-]+\s)?(?:gaps?|differences?)\b", re.I)
+_GAP_OF_RE = re.compile(r"\b(?:gaps?|differences?)\s+(?:of|is|was|reaches|reaching|exceeding)\s+(?:about |around |up to |over |nearly |more than |~)?$", re.I)
+_QUALITY_CUE_RE = re.compile(r"(?i)better|superior|stronger")
+_LIST_ITEM_RE = re.compile(r"[A-Za-z]{3,}\s+\($")
+"""A noun right before "(" names what the number in parentheses measures: "relative depth ordering (+6 to 7)"."""
 _IMPROVEMENT_OF_RE = re.compile(
     r"\b(?:improvement|gain|increase|boost|margin|uplift|reduction|decrease|drop|loss|degradation|cut|saving)s?"
     r"\s+(?:\w+\s+){0,3}?(?:of\s+(?:up to\s+|about\s+|around\s+|less than\s+|more than\s+|over\s+|only\s+)?"
-    r"|(?:of\s+)?up\s+to\s+)$",
+    r"|(?:of\s+|\(\s*)?up\s+to\s+"
+    r"|(?:reaching|exceeding|amounting\s+to|totall?ing)\s+(?:up to\s+|about\s+|around\s+|over\s+|more than\s+|nearly\s+)?)$",
     re.I
 )
-
-
-@dataclass(frozen=True)
-class Cue:
-    """A word that tells a quantity's kind ("faster", "fewer", "better"), and where it is."""
-
-    kind: str
-    start: int
-    end: int
-    word: str
-
-
-@dataclass
-class Cues:
-    """Which cue words of a sentence are already spoken for, and the last one used per unit."""
-
-    used: list[tuple[int, int]] = field(default_factory=list)
-    last: dict[str, Cue] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class _Span:
-    """Where a coordinated group sits: its members share the words before and after it."""
-
-    start: int
-    end: int
-    right_end: int
 
 
 def decide_groups(s: Sentence, groups: list[list[Quantity]]) -> None:
@@ -117,13 +100,14 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
     """Decide kind and metric once for a coordinated group, from the words around the whole group:
     after ``floor`` (the end of the previous group's words) and before ``stop`` (the next group).
     Returns the end of this group's words."""
-    span = _Span(group[0].start, group[-1].end, _right_phrase_end(s, group[-1].end, stop))
-    cue = _group_cue(s, cues, group, span)
+    span = Span(group[0].start, group[-1].end, right_phrase_end(s, group[-1].end, stop))
+    cue = group_cue(s, cues, group, span)
     if group[-1].form in CUED_FORMS:
         metric = metric_in(s.metric_text, span.end, span.right_end) or _object_metric(s, cue, span) or metric_in(
             s.metric_text, max(floor, span.start - 80), span.start, last=True
         )
-        if metric is None and cue is not None and cue.end <= floor:  # a cue shared with the previous claim
+        listed = _LIST_ITEM_RE.search(s.text, max(floor, s.lo), span.start)
+        if metric is None and cue is not None and cue.end <= floor and not listed:  # a cue shared with the previous claim
             metric = metric_in(s.metric_text, max(s.lo, cue.start - 60), cue.end + 40, last=True)
     else:  # a size: what the last member measures ("1.3 billion and 6.7 billion parameters")
         name = size_metric(s, group[-1])
@@ -131,24 +115,27 @@ def _resolve_group(s: Sentence, cues: Cues, group: list[Quantity], floor: int, s
     change = any(q.joined_by == "arrow" or (q.joined_by == "to" and is_change(s.text, group[0])) for q in group)
     for q, nxt in zip(group, group[1:]):
         q.before = q.before or (change and nxt.joined_by in {"to", "arrow"})
-    for q in group:
-        q.metric = metric.name if metric else None
+    for q, nxt in zip(group, [*group[1:], None]):
+        own = _METRIC_RIGHT_AFTER_RE.match(s.metric_text, q.end) and nxt is not None and metric_in(s.metric_text, q.end, nxt.start)
+        q.metric = own.name if own else metric.name if metric else None  # "2.57% mIoU and 13.91% IoU"
         q.cue = (cue.start, cue.end) if cue else None
-        if q.kind is not None:
-            continue
-        if (change or q.before) and q.form in CUED_FORMS:
+        if q.kind is None and (change or q.before) and q.form in CUED_FORMS:
             q.kind = "score"
-        elif cue is not None and cue.kind == "worse" and q.form in CUED_FORMS:
+        elif q.kind is None and cue is not None and cue.kind == "worse" and q.form in CUED_FORMS:
             q.kind = _worse(q, metric)
-        else:
+        elif q.kind is None:
             q.kind = _DECIDERS[q.form](s, q, span, cue, metric)
-        absolute = _ABSOLUTE_RE.search(s.text, max(s.lo, q.start - 30), span.right_end)
-        if q.kind == "improvement" and q.form == "bare" and absolute:
-            q.unit = "pp"  # "4.8 absolute accuracy improvement": a bare delta in points
+        revise(s, q, span, cue, metric)
     return span.right_end
 
 
-def _object_metric(s: Sentence, cue: Cue | None, span: _Span) -> MetricName | None:
+def _after_start(s: Sentence, span: Span) -> int:
+    """Where the first metric after a quantity's group starts (the sentence end if none)."""
+    found = V.METRIC_RE.search(s.metric_text, span.end, span.right_end)
+    return found.start() if found else s.hi
+
+
+def _object_metric(s: Sentence, cue: Cue | None, span: Span) -> MetricName | None:
     """In "improves SLO attainment for TPOT by 66%" what changed is the verb's object, the first
     metric after the cue word, not the one nearest the number."""
     if cue is None or cue.end > span.start or not BY_AMOUNT_RE.search(s.text, max(s.lo, span.start - 40), span.start):
@@ -168,68 +155,6 @@ def _worse(q: Quantity, metric: MetricName | None) -> str | None:
     return None
 
 
-def _right_phrase_end(s: Sentence, end: int, stop: int) -> int:
-    """End of the few words after a quantity, up to the next quantity or a clause break; a short
-    aside right after it is skipped ("a 32% (absolute) error reduction")."""
-    aside = _ASIDE_RE.match(s.text, end)
-    if aside and aside.end() < stop:
-        end = aside.end()
-    limit = min(stop, s.hi)
-    brk = CLAUSE_END_RE.search(s.text, end, limit)
-    if brk:
-        limit = brk.start()
-    words = list(WORD_RE.finditer(s.text, end, limit))
-    return words[min(len(words), 6) - 1].end() if words else end
-
-
-def _right_cue(s: Sentence, lo: int, hi: int) -> Cue | None:
-    """The strongest cue in the words after a quantity: speed before reduce before improve before size."""
-    for kind, pattern in V.CUES:
-        match = pattern.search(s.text, lo, hi)
-        if match and not _OR_SO_RE.search(s.text, lo, match.start()):
-            return Cue(kind, match.start(), match.end(), match.group(0))
-    return None
-
-
-def _left_cue(s: Sentence, cues: Cues, start: int) -> Cue | None:
-    """The nearest cue before a quantity that no other claim has taken. A cue far away only counts
-    when the quantity is the amount of a change ("outperforms X ... by 19.8%"); a comparative
-    adjective ("more", "higher") only right before it, since it qualifies the noun after it."""
-    best: Cue | None = None
-    amount = bool(BY_AMOUNT_RE.search(s.text, s.lo, start) or FACTOR_OF_RE.search(s.text, s.lo, start))
-    for kind, pattern in V.CUES[:4]:
-        for match in pattern.finditer(s.text, s.lo, start):
-            if _QUANTIFIER_RE.match(s.text, match.end()):
-                continue  # "more than 60%", "less than 1%"
-            gap = len(s.text[match.end():start].split())
-            near_only = _COMPARATIVE_RE.fullmatch(match.group(0))
-            if (near_only and gap > 3) or (gap > 10 and not amount):
-                continue
-            taken = any(a <= match.start() < b for a, b in cues.used)
-            if not taken and (best is None or match.start() > best.start):
-                best = Cue(kind, match.start(), match.end(), match.group(0))
-    return best
-
-
-def _group_cue(s: Sentence, cues: Cues, group: list[Quantity], span: _Span) -> Cue | None:
-    """The cue right after the group, else before it, else (an elliptical repeat, "280x on A and 68x
-    on B") the last cue used in the sentence for the same unit. Sizes and counts take no cue."""
-    if group[-1].form not in CUED_FORMS:
-        return None
-    unit = group[-1].unit
-    cue = _right_cue(s, span.end, span.right_end)
-    if cue:
-        cues.used.append((cue.start, cue.end))
-    else:
-        cue = _left_cue(s, cues, span.start) or cues.last.get(unit)
-    earlier = cues.last.get(unit)
-    if cue and earlier and _GENERIC_COMPARISON_RE.fullmatch(cue.word) and earlier.kind in {"speedup", "reduction"}:
-        cue = Cue(earlier.kind, cue.start, cue.end, cue.word)  # "reduces X by 10x, outperforming baselines by 2x"
-    if cue:
-        cues.last[unit] = cue
-    return cue
-
-
 def _by_direction(q: Quantity, cue: Cue | None, metric: MetricName | None) -> str | None:
     """A cut in a lower-is-better quality metric (FID, WER) is an improvement; a cut in a
     higher-is-better one (or a rise in FID) is an improvement marked as a degradation; more of a
@@ -241,8 +166,9 @@ def _by_direction(q: Quantity, cue: Cue | None, metric: MetricName | None) -> st
         return "scale"
     if cue.kind == "reduction" and _SIZE_WORDS.fullmatch(cue.word) and (metric is None or metric.higher_is_better):
         return "reduction"  # "16x smaller than the full-precision model" is about size, not precision
+    quality_word = _QUALITY_CUE_RE.fullmatch(cue.word)  # "orders of magnitude better prediction"
     if cue.kind == "improvement" and metric is not None and metric.higher_is_better is False and \
-            metric.name in V.COST_METRICS and not rise:
+            metric.name in V.COST_METRICS and not rise and not quality_word:
         # "wall-clock time improvements of 5.4x" is a speedup; "inference cost improvements of 38%" a cut
         return "speedup" if metric.name in _TIME_METRICS and q.form == "factor" else "reduction"
     if metric is None or metric.name in V.COST_METRICS or metric.higher_is_better is None:
@@ -253,11 +179,11 @@ def _by_direction(q: Quantity, cue: Cue | None, metric: MetricName | None) -> st
     return cue.kind
 
 
-def _before(s: Sentence, span: _Span, width: int = 60) -> str:
+def _before(s: Sentence, span: Span, width: int = 60) -> str:
     return s.text[max(s.lo, span.start - width):span.start]
 
 
-def _decide_factor(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
+def _decide_factor(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metric: MetricName | None) -> str | None:
     """A factor takes its kind from its cue; a doubling verb is its own cue ("can double retention");
     with no cue, a factor of a cost is a size ("twice its size") or, below one, a cut ("at
     one-eighth the parameters")."""
@@ -276,17 +202,27 @@ def _decide_factor(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metri
     return None
 
 
-def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
+def _decide_percent(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metric: MetricName | None) -> str | None:
     """A share: of a setting or a budget (scale), of a cost (reduction), a relative change, or
     otherwise a level that was measured (score: "9.91% false positives", "81% of its outputs")."""
     before = _before(s, span, 40)
     cut = _PERCENT_CUT_LEFT_RE.search(before)
     if _SETTING_BEFORE_RE.search(before) or _SETTING_AFTER_RE.match(s.text, span.end):
         return "scale"
+    after = metric_in(s.metric_text, span.end, span.right_end)
+    cost = after is not None and after.name in V.COST_METRICS
+    if not cost and _GAP_BEFORE_RE.search(_before(s, span, 80)) and about_quality(s):
+        q.degraded = True  # "keeping the accuracy within 1% of the original model": the size of a loss
+        return "improvement"
+    if _GAP_AFTER_RE.match(s.text, span.end) or _GAP_OF_RE.search(before):
+        return "improvement"  # "a 14.20% gap in accuracy", "a performance gap of 37.66%": a difference
+    amount = cue is not None and cue.start >= span.end  # "46% faster runtime"
+    if cost and not amount and _PERCENT_ONLY_LEFT_RE.search(before):
+        return "reduction"  # "with only 10% of their parameters", "only 60% required GPU memory"
     if V.USED_SHARE_RE.match(s.text, span.end):
         return "reduction" if cut or _PERCENT_ONLY_LEFT_RE.search(before) else "scale"
     if _OF_WHOLE_RE.match(s.text, span.end):
-        return "score" if _KEPT_RE.search(before) else "reduction"
+        return "score" if _KEPT_RE.search(before) or _SHARE_VERB_RE.search(before) else "reduction"
     if cut:
         return "reduction"
     between = s.text[cue.end:span.start] if cue is not None and cue.start < span.start else None
@@ -296,12 +232,8 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
         return "score"  # "94% of the accuracy gain", "81% of its outputs": a share that was measured
     if _is_amount(s, span, cue, before):
         return _by_direction(q, cue, metric)
-    after = metric_in(s.metric_text, span.end, span.right_end)
-    cost = after is not None and after.name in V.COST_METRICS
-    if cost and (_USING_RE.search(before) or _PERCENT_ONLY_LEFT_RE.search(before)):
-        return "reduction"  # "with 0.1% trainable parameters", "only 60% required GPU memory"
-    if cut:
-        return "reduction"
+    if cost and _USING_RE.search(before) and _RIGHT_AFTER_RE.match(s.text, span.end, _after_start(s, span)):
+        return "reduction"  # "with 0.1% trainable parameters", not "with 92% Inlier Ratio on synthetic data"
     if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or _alone_in_parens(s, span):
         return "score"
     if cue is not None and cue.start < span.start and _NOUN_AFTER_RE.match(s.text, span.end):
@@ -309,14 +241,14 @@ def _decide_percent(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metr
     return _by_direction(q, cue, metric) or "score"
 
 
-def _decide_points(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
+def _decide_points(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metric: MetricName | None) -> str | None:
     """Points are always a difference; a drop in points is a degradation ("drops of 30 points")."""
     lower_is_better = metric is not None and metric.higher_is_better is False
     q.degraded = cue is not None and cue.kind == "reduction" and not lower_is_better  # fewer Chamfer points: better
     return "improvement"
 
 
-def _decide_bare(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
+def _decide_bare(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metric: MetricName | None) -> str | None:
     """A bare number is a change ("+8.6 EM", "outperforms X by 0.4", "1.1 F1 improvement"), a
     reached value ("improves FID to 2.1"), a score next to its metric ("FID of 1.24", "ACCP =
     0.320", "0.95 purity"), or a list of measured values in parentheses ("(0.809 and 0.814)")."""
@@ -329,7 +261,8 @@ def _decide_bare(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric:
     if 0 < q.value < 1 and _SHARE_OF_RE.match(s.text, span.end) and _PERCENT_ONLY_LEFT_RE.search(before):
         q.unit, q.form = "x", "factor"
         return "reduction"  # "with merely 0.4 of the training data": a fraction of a resource
-    if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or NAMED_VALUE_RE.search(before):
+    if _STATE_RE.search(before) or score_metric_next_to(s, q, span.start) or NAMED_VALUE_RE.search(before) \
+            or statistic(s, q):
         return "score"
     fraction = q.value != int(q.value) or "." in s.text[q.first:q.number_end]
     singular_noun = _NOUN_AFTER_RE.match(s.text, span.end) and not _PLURAL_AFTER_RE.match(s.text, span.end)
@@ -338,12 +271,12 @@ def _decide_bare(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric:
     return None
 
 
-def _alone_in_parens(s: Sentence, span: _Span) -> bool:
+def _alone_in_parens(s: Sentence, span: Span) -> bool:
     """"(73.99%)" after a system's name is that system's score."""
     return s.text[span.start - 1:span.start] == "(" and s.text[span.end:span.end + 1] == ")"
 
 
-def _is_amount(s: Sentence, span: _Span, cue: Cue | None, before: str) -> bool | None:
+def _is_amount(s: Sentence, span: Span, cue: Cue | None, before: str) -> bool | None:
     """True when the quantity is the size of a change: a cue right after it, "by N", "gain of N";
     None when nothing says so."""
     if cue is not None and cue.start >= span.end:
@@ -353,12 +286,12 @@ def _is_amount(s: Sentence, span: _Span, cue: Cue | None, before: str) -> bool |
     return None
 
 
-def _decide_size(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric: MetricName | None) -> str | None:
+def _decide_size(s: Sentence, q: Quantity, span: Span, cue: Cue | None, metric: MetricName | None) -> str | None:
     """A size changed "by" an amount is a change ("by 9.9 dB", "cuts latency by 20 ms"); rates are
     results; sizes are facts, unless they are the target of a cut ("to merely 88 GPU-days")."""
     before = s.text[s.lo:q.start]
     if q.form == "unit" and (BY_AMOUNT_RE.search(before[-40:]) or _IMPROVEMENT_OF_RE.search(before[-60:])):
-        change = _by_direction(q, _left_cue(s, Cues(), span.start), metric)
+        change = _by_direction(q, left_cue(s, Cues(), span.start), metric)
         if change in {"improvement", "reduction", "speedup"}:
             return change
     right = SCORE_RIGHT_RE.match(s.metric_text, q.end)
@@ -366,6 +299,8 @@ def _decide_size(s: Sentence, q: Quantity, span: _Span, cue: Cue | None, metric:
                              (right and metric_in(s.metric_text, q.end, right.end()).name not in V.NOT_SCORES)):
         return "score"  # "13.89mm HD95", "a latency of 35 ms"
     amount_of = _AMOUNT_OF_RE.match(s.text, q.end)  # "2 seconds of input", "800 hours of audio"
+    if _INTERVAL_RE.search(before):
+        return "scale"  # "a streaming model runs every 12.5 ms": a setting, not a measured latency
     per_time = "/" in q.unit and _PER_TIME_RE.search(q.unit)
     if (q.unit in V.RATE_UNITS or per_time or q.unit == "USD" or ("/" in q.unit and q.form == "unit" and not q.noun)) \
             and not amount_of:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from pipeline.claims import vocab as V
-from pipeline.claims.context import NAMED_VALUE_RE, SAMPLE_SIZE_RE, SCORE_LEFT_RE
+from pipeline.claims.context import NAMED_VALUE_RE, SAMPLE_SIZE_RE, SCORE_LEFT_RE, statistic
 from pipeline.claims.numbers import OUT_OF_RE, Quantity
 from pipeline.claims.text import Sentence
 
@@ -45,7 +45,7 @@ _MATH_BEFORE_RE = re.compile(
     r"(?:[=^_@][-+−]?"  # "k=5", "10^{-6}", "x_1"
     r"|\b(?:converges?|converging|tends?|tending|approaches)\s+to\s+"  # "converges to 1"
     r"|\bO\(|\b[a-zA-Z]\s?[=<>≤≥]\s?|\b[a-zA-Z](?:[+\-*/]|\s[+\-*/]\s)"  # "O(n", "k+1", "n - 1"
-    r"|(?<=[\^{(\-]\d)/|(?<=[\^{(\-]\d\d)/|[ℓ∈∑∏√])$"  # "^{2/3}", "ℓ1"
+    r"|(?<=[\^{(\-]\d)/|(?<=[\^{(\-]\d\d)/|[ℓ∈∑∏√]|(?:\^\w+|[)}\]])\s?[+\-])$"  # "^{2/3}", "ℓ1", "(U^2 +1)"
 )
 ANAPHORA_RE = re.compile(
     r"\b(?:the|these|those|both|all|its|their|our)\s+(?:(?:first|last|next|other|remaining|same|latter|former)\s+)?$", re.I
@@ -79,20 +79,23 @@ def reason(s: Sentence, q: Quantity) -> str | None:
     if _FORMULA_AFTER_RE.match(text, q.end) or (q.form == "magnitude" and _FORMULA_AFTER_RE.match(text, q.end - 1)):
         return "formula"  # "1/M", "1/√n", "2k-1"
     decade = q.unit == "s" and text[q.number_end:q.number_end + 1] == "s"  # "the 1960s"
-    if (q.form in {"bare", "count"} or decade) and _is_year(q) or _APOSTROPHE_YEAR_RE.search(before):
+    grouped = "," in text[q.first:q.number_end]  # "2,000 unlabeled volumes" is a count, not a year
+    if (q.form in {"bare", "count"} or decade) and _is_year(q) and not grouped or _APOSTROPHE_YEAR_RE.search(before):
         return "year"
     label = ("citation" if _in_brackets(text, q.first) else "reference" if _REFERENCE_RE.search(before)
              else "formula" if _MATH_BEFORE_RE.search(before) else None)
     if label:  # unless a metric names it: "(FID 2.1)", "accuracy = 93%", "ACCP = 0.320", "(N=64)"
-        named = SCORE_LEFT_RE.search(before) or NAMED_VALUE_RE.search(before) or SAMPLE_SIZE_RE.search(before)
+        named = SCORE_LEFT_RE.search(before) or NAMED_VALUE_RE.search(before) or SAMPLE_SIZE_RE.search(before) \
+            or statistic(s, q)
         return None if named else label
     if q.form in {"bare", "count", "unit"} and _after_capitalized_name(text, q.first, before):
         return "name"
     if q.form == "magnitude" and _after_capitalized_name(text, q.first, before) and not _SIZE_NOUN_RE.match(text, q.end):
         return "name"  # "Mistral 7B", "Llama-3.1 405B"; but "VAR 2.3B model" is a size
     small_whole = q.value == int(q.value) and 0 < q.value <= 20 and "." not in text[q.first:q.number_end]
-    if q.form == "bare" and small_whole and re.match(r"\)", after) and _ENUMERATOR_BEFORE_RE.search(before):
-        return "enumerator"
+    if q.form == "bare" and small_whole and re.match(r"\)", after) and (
+            _ENUMERATOR_BEFORE_RE.search(before) or "(" not in before[-30:]):
+        return "enumerator"  # "(1) the encoder", "we show that 1) adapters ..."
     for interval in _UNIT_INTERVAL_RE.finditer(text, max(0, q.start - 12), min(len(text), q.end + 12)):
         if interval.start() <= q.first and q.number_end <= interval.end():
             return "formula"  # "ranging from 0 to 1", "0-1 knapsack": the bounds of a definition
@@ -115,12 +118,18 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
         return "descriptor"
     if q.special and _TWICE_MATH_RE.match(s.text, q.end):
         return "formula"  # "twice differentiable"
+    if q.special and q.unit == "steps" and not _STEP_CUT_RE.search(s.text, max(s.lo, q.start - 100), q.start):
+        return "descriptor"  # "combines detection and linking into a single step": no cut
+    if re.fullmatch(r"Third|Fourth|Fifth|Sixth", s.text[q.start:q.end]) and _ORDINAL_AFTER_RE.match(s.text, q.end):
+        return "enumerator"  # "Third, we apply ..."
     if q.special:  # "halves", "an order of magnitude", "into a single step"
         vague = q.noun == "vague" and (s.background or _FROM_TO_VAGUE_RE.search(s.text, max(0, q.start - 20), q.end + 30))
         return "vague" if vague else None
     text = s.text
     if re.match(r"-[A-Za-z]", text[q.number_end:q.number_end + 2]) and q.form not in {"unit", "factor"}:
         return "descriptor"  # "two-stage", "zero-shot", "one-step"
+    if _PARTY_RE.match(text, q.end):
+        return "idiom"  # "a third party"
     if q.value in (0, 1) and q.form != "factor" and text[q.first:q.number_end].lower() in {"one", "zero"}:
         return "idiom"
     spoken = q.form in {"factor", "percent", "unit", "count", "magnitude"} or OUT_OF_RE.match(text, q.number_end)
@@ -131,6 +140,11 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
     return _count_reason(text, q, text[max(0, q.first - 40):q.first])
 
 
+_STEP_CUT_RE = re.compile(r"(?i)\b(?:distill\w*|condens\w*|compress\w*|accelerat\w*|reduc\w*|cut\w*|shorten\w*|"
+                          r"collaps\w*|speed\w*|fewer|from\s+\d+)")
+"""What makes "into a single step" a cut: "distills the sampler into a single step"."""
+_PARTY_RE = re.compile(r"[\s-]+part(?:y|ies)\b", re.I)
+_ORDINAL_AFTER_RE = re.compile(r"(?:ly)?\s*[,:]")
 _FROM_TO_VAGUE_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?(?:tens|dozens|hundreds|thousands|millions|billions)\b.*\bto\b", re.I)
 _TWICE_MATH_RE = re.compile(r"[\s-]+(?:continuously\s+)?differentiable\b", re.I)
 _URL_RE = re.compile(r"https?:|www\.|\.(?:com|org|io|net|edu|html?)\b|github|/[A-Za-z][\w.-]*/")
@@ -147,7 +161,9 @@ def _glued_to_name(before: str, after: str, q: Quantity) -> bool:
     """GPT-4, Chameleon-7B, v0.1, UCF101, 3D, 2nd, 405B-Judge: the number is part of a word."""
     if q.form == "resolution":
         return False
-    if re.search(r"[A-Za-z]$|[A-Za-z]\d*-$|\d[.]?$", before):
+    if re.search(r"(?:^|\s)by$", before):
+        return False  # "by5.67%": a space lost in extraction
+    if re.search(r"[A-Za-z]$|[A-Za-z]\d*-$|\d[.]?$|\b[A-Z][\w-]*\s\d+/$", before):  # ... "ACL 60/60"
         return not before.endswith(("x", "X")) or q.form != "factor"
     if q.form == "magnitude" and re.match(r"-[a-z]", after):
         return False  # "a 12M-parameter model", "a 1B-token corpus": a size

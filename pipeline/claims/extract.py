@@ -20,6 +20,8 @@ from pipeline.claims.text import CleanText, Sentence, background, clean, sentenc
 from pipeline.schema import CLAIMS, conform
 
 _ONE_LINE = str.maketrans("\n\r\t\f\v", "     ")
+_SPEED_STEMS = ("faster", "quicker", "speed", "accelerat", "throughput", "per second", "wall-clock", "wall clock")
+"""Words of an abstract about speed: there a factor over a compared system is a speedup."""
 KINDS = ("speedup", "reduction", "score", "improvement", "scale")
 
 
@@ -114,8 +116,12 @@ def numbers_in_text(text: str) -> list[Number]:
     plain = source.text.translate(_ONE_LINE)
     spans = sentences(plain)
     metric_text = context.mask_redefined_acronyms(plain)
+    lower = plain.lower()
+    about_speed = any(stem in lower for stem in _SPEED_STEMS)
+    previous_kind = None
     for (lo, hi), is_background in zip(spans, background(plain, spans)):
-        s = Sentence(plain, lo, hi, background=is_background, metric_text=metric_text)
+        s = Sentence(plain, lo, hi, background=is_background, metric_text=metric_text, about_speed=about_speed,
+                     previous_kind=previous_kind)
         question = plain[lo:hi].rstrip().endswith("?")
         for q in sorted(_sentence_quantities(s), key=lambda q: q.start):
             if q.kind in KINDS and q.before and (q.value, q.unit) in stated:
@@ -124,6 +130,7 @@ def numbers_in_text(text: str) -> list[Number]:
                 claim = _claim(s, q, source, text)
                 numbers.append(Number(claim.text, claim.start, claim.end, claim, None))
                 stated.add((claim.value, claim.unit))
+                previous_kind = claim.kind if claim.kind != "scale" else previous_kind
             else:
                 start, end = source.raw_start(q.start), source.raw_end(q.end)
                 numbers.append(Number(text[start:end], start, end, None, "question" if question else q.dismissed))

@@ -104,6 +104,9 @@ _WORD_NUMBER_RE = re.compile(
     rf"(?P<fraction>\b(?i:{_FRACTION})\b(?!-))|(?P<word>\b(?i:{_WORD_NUMBER})\b)"
     r"|(?P<multiple>\b(?i:double|triple|quadruple)\b)"
 )
+_BY_HALF_RE = re.compile(r"\b(?:by|in)\s+(?:about |around |nearly |almost |roughly |approximately |more than |over )?$", re.I)
+_SHARE_AFTER_RE = re.compile(r"[\s-]+(?:the|as|of|an?|its|their)\b", re.I)
+""""in half the time" is a share as stated (0.5), "by half" a halving (2)."""
 _WORD_STEMS = ("doubl", "tripl", "quadrupl", "zero", "one", "two", "thr", "four", "five", "six", "seven", "eight",
                "nine", "ten", "eleven", "twel", "fift", "twenty", "forty", "hundred", "thousand", "dozen", "half",
                "halves", "third", "quarter")
@@ -126,7 +129,8 @@ _SPECIAL_RE = re.compile(
     r"(?=\s+of\s+[a-zA-Z])"
     r"|\b(?P<twice>(?i:twice))\b"
     r"|\b(?P<verb>(?i:halv))(?:es|ed|ing)\b"  # "halving the input": always a cut
-    r"|\b(?P<verb5>(?i:doubl|tripl|quadrupl))(?:ed|(?:ing|es)(?=\s+(?:the|its|their|our|a|an|this|that)\b))\b"
+    r"|\b(?P<verb5>(?i:doubl|tripl|quadrupl))(?:ed|(?:ing|es)(?=\s+(?:the|its|their|our|a|an|this)\b)"
+    r"|(?<!\btripl)es(?=\s+that\b))\b"  # "doubles that of", but "implicit triples that lack"
     r"|\b(?P<verb2>(?i:halv|quadrupl))e\b"
     rf"|(?:{_MODAL_BEFORE})"
     r"(?P<verb3>(?i:double|triple))\b(?!-)"
@@ -134,11 +138,16 @@ _SPECIAL_RE = re.compile(
 )
 _MAGNITUDE_SUFFIXES = "|".join(k for k in V.MAGNITUDES if len(k) == 1)
 _MAGNITUDE_WORDS = "|".join(k for k in V.MAGNITUDES if len(k) > 1)
-_NOT_COUNTED = r"(?!(?:data|time|key|control|sample)\b)"  # "6 average points" but not "300 data points"
+_NOT_COUNTED = r"(?!(?:data|time|key|control|sample|to|and|or)\b|\d)"  # "6 average points", not "300 data points" or "34 to 54 points"
+_POINT_COMPOUND_OK = (
+    r"(?=\s+(?:gains?|improvements?|increases?|boosts?|drops?|decreases?|leads?|margins?|jumps?|rises?|advantages?|"
+    r"higher|better|lower|more|less|on|in|over|for|than|of|across|compared|relative|absolute)\b|[^\w\s]|\s*$)"
+)
+""""a 10-point gain", "by 6-points on X"; not "the 8-point algorithm" or "a 5-point Likert scale"."""
 _UNIT_RE = re.compile(
     rf"(?P<res>\s?(?:x|X|times|\*)\s?\d+(?![\d.]))"
     rf"|(?P<pct>\s?(?:%|percent\b|per\s?cent\b))(?P<pctpts>\s?points?\b)?"
-    rf"|(?P<pts>\s?(?:percentage[- ]points?\b|pp\b|p\.p\.|(?:{_NOT_COUNTED}[\w-]{{2,}}\s){{0,2}}points?\b)|-points?\b)"
+    rf"|(?P<pts>\s?(?:percentage[- ]points?\b|pp\b|p\.p\.|(?:{_NOT_COUNTED}[\w-]{{2,}}\s){{0,2}}points?\b)|-points?\b{_POINT_COMPOUND_OK})"
     rf"|(?P<mult>(?:x|X)(?![a-zA-Z\d])|\s?times\b|times(?![a-z])|-?\s?fold\b|\*(?=\s+(?:fewer|faster|smaller|less|"
     r"lower|higher|more|speed)))"
     rf"|(?P<mag>(?:{_MAGNITUDE_SUFFIXES})(?![a-zA-Z\d])|[\s-](?:{_MAGNITUDE_WORDS})\b)"
@@ -158,7 +167,7 @@ _ANY_PLURAL = (
 _NOT_ADVERB = r"(?![a-z]+ly\s+[a-z]+[^\Wsui]s\b)(?![a-z]+[^\Wsui]s\s)"  # "2 effectively combines", "two sentences requires"
 _ANY_COUNT_AFTER_RE = re.compile(
     rf"\s+(?:\([^)]*\)\s*)?(?:{_NOT_ADVERB}{_MODIFIERS}(?:and\s+)?){{0,3}}?(?P<noun>{_ANY_PLURAL})\b(?![-'])"
-    r"(?!\s+(?:the|a|an|our|its|their|this|these|with|it|them|us)\b)"  # "2 combines the": a verb
+    r"(?!\s+(?:the|a|an|our|its|their|this|these|it|them|us)\b)"  # "2 combines the": a verb
 )
 """Any plural noun after a whole number ("19 distinct postures", "708 trajectories"): things counted."""
 SMALL_WORD_COUNT = 3
@@ -243,7 +252,12 @@ def _number(text: str, match: re.Match[str], hi: int) -> Quantity:
         q.first, q.number_end, q.word = match.start(), match.end(), True
         return q
     if match.re is _WORD_NUMBER_RE and match.group("fraction"):
-        q = Quantity(match.start(), match.end(), _fraction_value(match.group("fraction")), "x", "factor")
+        value = _fraction_value(match.group("fraction"))
+        if match.group("fraction").lower() == "half" and _BY_HALF_RE.search(text, max(0, match.start() - 30),
+                                                                          match.start()) \
+                and not _SHARE_AFTER_RE.match(text, match.end()):
+            value = 2.0  # "cuts the KV cache by half", "cut in half": halved, a factor of 2 as for "halves"
+        q = Quantity(match.start(), match.end(), value, "x", "factor")
         q.first, q.number_end, q.word = match.start(), match.end(), True
         return q
     if match.re is _WORD_NUMBER_RE:

@@ -34,6 +34,13 @@ _FOR_BASELINE_RE = re.compile(
 """A value attributed to another system after it: "43% for the best-performing human group"."""
 _BASELINE_OF_RE = re.compile(r"\bbaselines?(?:'s)?\s+(?:score\s+|accuracy\s+)?(?:of|at|=|:|is|was)?\s*(?:only\s+|just\s+)?$", re.I)
 """A value given to the baseline: "the human majority-vote baseline of 65.7%"."""
+_COMPARISON_RE = re.compile(
+    r"\b(?:over(?!\s+(?:\d|all\b|[a-z]+teen\b|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|fifty|hundred))|than|vs\.?|versus|compared (?:to|with)|relative to|outperform\w*|surpass\w*|exceed\w*|beat(?:s|ing)?|"
+    r"from|against)\s", re.I
+)
+_OWN_AGAIN_RE = re.compile(r"[;:]|\b(?:reach\w*|achiev\w*|attain\w*|while|whereas|but|which|we|our|ours|to)\b", re.I)
+"""Where a clause turns back to the paper's own value ("..., reaching state-of-the-art performance (0.532)")."""
+_CLOSE_RE = re.compile(r"\s*(?:%|\s?points?|pp)?\s*\)")
 _OWN_RE = re.compile(r"\b(?:we|our|ours|us|proposed|this (?:method|model|approach|system|work))\b", re.I)
 _SUBJECT_LEAD_RE = re.compile(
     r"(?:(?:the|a|an|all|most|many|some|even|both|these|those|such|other|several|\w+est)\s+){0,3}", re.I
@@ -54,6 +61,8 @@ def role_of(s: Sentence, q: Quantity) -> str | None:
     compared = _COMPARED_RE.search(before) or _FOR_BASELINE_RE.match(s.text, q.end) or _BASELINE_OF_RE.search(before)
     if q.before or (compared and q.kind == "score"):  # a change over X ("+10.3% over CoT") is ours
         return "baseline"
+    if q.kind == "score" and _in_parens_after_compared(s, q):
+        return "baseline"
     if _about_a_baseline(s, q):
         return "baseline"
     if _THRESHOLD_BEFORE_RE.search(before) or _THRESHOLD_AFTER_RE.match(s.text, q.end) or _BOUND_RE.search(before):
@@ -61,6 +70,16 @@ def role_of(s: Sentence, q: Quantity) -> str | None:
     if s.text[q.first - 1:q.first] == "(" and _DEFINITION_RE.match(s.text, q.number_end):
         return "context"
     return "context" if s.background else "result"
+
+
+def _in_parens_after_compared(s: Sentence, q: Quantity) -> bool:
+    """"a 6.7% improvement over the state-of-the-art method, NEFTune (64.69%)", "outperforming
+    centralized learning (84.9%) and swarm learning (72.99%)": a value in parentheses after a system
+    named as what the paper's is compared with, in the same clause."""
+    if s.text[q.first - 1:q.first] != "(" or not _CLOSE_RE.match(s.text, q.end):
+        return False
+    triggers = list(_COMPARISON_RE.finditer(s.text, max(s.lo, q.first - 200), q.first))
+    return bool(triggers) and not _OWN_AGAIN_RE.search(s.text, triggers[-1].end(), q.first)
 
 
 def _about_a_baseline(s: Sentence, q: Quantity) -> bool:

@@ -36,10 +36,11 @@ _REPLACEMENTS: list[tuple[str, str]] = [
     (r"[∼≈]", "~"),
     (r"(?<=\d)~(?=[A-Za-zμ])", " "),                       # LaTeX tie: "1.8~s" -> "1.8 s"
     (r"\u00a0", " "),
+    (r"\s{2,}", " "),                                      # PDF extraction: "at  speeds  of  up  to"
 ]
 _CLEAN_RE = re.compile(
     # the look-ahead on first characters lets most positions fail at once (3x faster on long corpora)
-    r"(?=[\\$_{}×−‐‑∼≈~\u00a0µ]|\s+\\|\b[iblgtep])(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
+    r"(?=[\\$_{}×−‐‑∼≈~\u00a0µ]|\s+\\|\s\s|\b[iblgtep])(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
 )
 
 WORD_RE = re.compile(r"[^\s]+")
@@ -69,6 +70,8 @@ class Sentence:
     hi: int
     background: bool = False  # before the authors first speak of their own work
     metric_text: str = ""  # text with acronyms the abstract redefines masked, for metric matching
+    about_speed: bool = False  # the abstract speaks of speed (faster, throughput, accelerate)
+    previous_kind: str | None = None  # kind of the abstract's last claim before this sentence
 
     def __post_init__(self) -> None:
         if not self.metric_text:

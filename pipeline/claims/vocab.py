@@ -31,6 +31,8 @@ class Metric:
     case_sensitive: bool
     type: str
     field: str
+    points: bool = False
+    fractions: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,8 @@ def load_metrics(path: Path) -> tuple[Metric, ...]:
             case_sensitive=entry.get("case_sensitive", bool, False),
             type=entry.get("type", str),
             field=entry.get("field", str),
+            points=entry.get("points", bool, False),
+            fractions=entry.get("fractions", bool, False),
         )
         if metric.type not in METRIC_TYPES:
             entry.fail(f"type must be one of {', '.join(METRIC_TYPES)}, not {metric.type!r}")
@@ -188,7 +192,9 @@ def _metric_regex(metrics: tuple[Metric, ...]) -> re.Pattern[str]:
     for i, metric in enumerate(metrics):
         scope = "(?:" if metric.case_sensitive else "(?i:"
         groups.append(f"(?P<m{i}>{scope}{'|'.join(metric.patterns)}))")
-    return re.compile(r"(?<![\w-])(?:[a-z]{1,2}-)?(?:" + "|".join(groups) + r")(?![\w])")  # also "t-AUC", "gFID"
+    # also "t-AUC", "gFID", "Macro-F1", "micro F1"
+    prefix = r"(?:[a-z]{1,2}-|(?i:micro|macro|weighted|mean|average)[- ]?(?=[A-Z]))?"
+    return re.compile(r"(?<![\w-])" + prefix + "(?:" + "|".join(groups) + r")(?![\w])")
 
 
 METRICS = load_metrics(VOCABULARY_DIR / "metrics.toml")
@@ -197,6 +203,10 @@ COST_METRICS = frozenset(m.name for m in METRICS if m.type == "cost")
 NOT_SCORES = frozenset(m.name for m in METRICS if m.type in {"cost", "size"})
 """Metrics a bare number next to is a size, not a result ("7 data sets", "256 resolution")."""
 DIRECTION = {m.name: m.higher_is_better for m in reversed(METRICS)}
+POINTS_METRICS = frozenset(m.name for m in METRICS if m.points)
+"""Metrics stated in percent: a bare change in one is in percentage points ("+8.6 EM", "2.4 F1 improvement")."""
+FRACTION_METRICS = frozenset(m.name for m in METRICS if m.fractions)
+"""Metrics often written as a fraction (AUC 0.91): a bare change below 1 in one is in its own units."""
 
 
 def metric_at(match: re.Match[str]) -> Metric:
@@ -216,7 +226,7 @@ PER_NOUNS = "|".join(_UNITS["per_nouns"])
 
 _NOUNS = load_lists(VOCABULARY_DIR / "nouns.toml", ("evaluated", "parts", "used_shares", "settings"))
 COUNT_NOUN_RE = re.compile(rf"(?:{alternation(_NOUNS['evaluated'])})\b")
-PARTS_RE = re.compile(rf"(?:{alternation(_NOUNS['parts'])})\b", re.I)
+PARTS_RE = re.compile(rf"\b(?:{alternation(_NOUNS['parts'])})\b", re.I)
 SETTINGS = "|".join(_NOUNS["settings"])
 USED_SHARE_RE = re.compile(rf"\s*(?:of )?(?:the )?(?:\w+[- ]){{0,2}}(?:{'|'.join(_NOUNS['used_shares'])})\b", re.I)
 
@@ -225,6 +235,7 @@ _CUES = load_lists(
     ("speed", "reduce", "improve", "grow", "worse", "speed_stages", "cut_verbs", "baseline_subjects"),
 )
 SPEED_RE = _words_re(_CUES["speed"])
+REDUCE_WORDS = "|".join(_CUES["reduce"])
 REDUCE_RE = _words_re(_CUES["reduce"])
 IMPROVE_RE = _words_re(_CUES["improve"])
 GROW_RE = _words_re(_CUES["grow"])

@@ -20,7 +20,7 @@ from pipeline import trends
 from pipeline.report import figures, sections
 from pipeline.report.display import claim_value, display_text, format_factor, format_number
 from pipeline.report.leaderboards import factor_board, leaderboards, with_paper_context
-from pipeline.report.map_page import map_page_html
+from pipeline.report.map_page import map_page_bytes
 from pipeline.report.maps import theme_map_figure
 from pipeline.report.metric_tables import metric_results, metric_sections, theme_metric_counts
 from pipeline.report.progress import progress_section
@@ -98,7 +98,7 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
     files = {
         "report.md": env.get_template("report.md.j2").render(**context).encode("utf-8"),
         "report.html": env.get_template("report.html.j2").render(**context).encode("utf-8"),
-        "map.html": map_page_html(papers, themes, claims, periods, unit).encode("utf-8"),
+        "map.html": map_page_bytes(papers, themes, claims, periods, trends.period_name(unit)),
     }
     files.update({f"figures/{stem}.png": png for stem, png in figs.png.items()})
     csv = {**csv_tables(tables, shares, growth, board, bursts, results), **progress.tables}

@@ -2,22 +2,20 @@
 
 The page code lives in package files (`static/map.js`, `static/map.css`, `templates/map.html.j2`);
 this module only turns the tables into the data the page reads. Scraped strings are data, never
-markup: they travel inside a compressed blob or JSON with `<` escaped, and the page writes them
-with `textContent`.
+markup: they travel inside a packed blob or JSON with `<` escaped, and the page writes them with
+`textContent`.
 
-Size is the constraint at 25k papers: the abstracts are most of the file. They are stored once,
-raw (claim offsets point into them), coded as word ids against one shared vocabulary and then
-deflated, which the browser undoes with its own `DecompressionStream`: about 30 % smaller than
-deflating the text itself, because the 32 KB deflate window then spans twice as much text.
+Titles and abstracts are shown cleaned (`map_text`: "2.3×", not "$2.3\\times$"), with the claims'
+raw offsets mapped onto the cleaned text, and packed (`map_pack`) into a UTF-16 file: 16-bit
+characters carry the deflated data at 15.9 bits each, where one-byte UTF-8 characters carry 7.
+The packed characters are the same whatever the file's encoding: saved as UTF-8 the page still
+works, only half as large again.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-import zlib
-from collections import Counter
 from importlib import resources
 
 import numpy as np
@@ -26,16 +24,16 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline.claims.text import sentences
+from pipeline.safety import safe_href
+from pipeline.report.map_pack import SAFE_RANGES, encode_texts, pack
+from pipeline.report.map_text import DisplayText, display_text
 from pipeline.report.maps import dense_centres
 from pipeline.report.style import theme_color
 from pipeline.trends import largest_speedup_per_paper
 
 COORDINATE_STEPS = 65535  # positions quantized to 16 bits: under a pixel at 40x zoom on a 1600 px map
-_TOKEN_RE = re.compile(r"\w+ ?|[^\w]+ ?")  # a word with its trailing space, or a run of the rest
+PAGE_ENCODING = "utf-16"  # with a byte order mark, which browsers honour over any server's charset
 _BLANKS = str.maketrans({c: " " for c in "\n\r\t\f\v\x00\u2028\u2029"})  # same length: offsets hold
-_TWO_BYTE_END = 192 + 63 * 256  # word ids below this take at most two bytes
-# In a <script> element the HTML parser rewrites NUL and CR, and "<" may end it: shifted by 128.
-_UNSAFE_IN_SCRIPT = ((b"\x00", b"\x80"), (b"\r", b"\x8d"), (b"<", b"\xbc"))
 _AREA_COLUMNS = (("area_id", "area_label"), ("parent_id", "parent_label"))
 
 
@@ -44,17 +42,26 @@ def map_page_html(papers: pd.DataFrame, themes: pd.DataFrame, claims: pd.DataFra
     """The whole page; `periods` and `unit` are `trends.paper_periods`' (the date filter's values)."""
     order = _paper_order(papers)
     papers = papers.iloc[order].reset_index(drop=True)
-    meta = page_meta(papers, themes, claims, periods, unit)
-    texts = [_blank(t) for pair in zip(papers["title"], _column(papers, "abstract")) for t in pair]
+    abstracts = [display_text(_blank(text)) for text in _column(papers, "abstract")]
+    titles = [display_text(_blank(text)).text for text in papers["title"]]
+    columns = json.dumps(paper_columns(papers, claims, periods, abstracts), ensure_ascii=False,
+                         separators=(",", ":")).encode("utf-8")
+    columns_packed = pack(columns)
+    texts_packed = pack(encode_texts([t for pair in zip(titles, (a.text for a in abstracts)) for t in pair]))
     return _environment().get_template("map.html.j2").render(
-        meta=_script_json(meta),
-        columns=_encode(json.dumps(paper_columns(papers, claims, periods), ensure_ascii=False,
-                                   separators=(",", ":")).encode("utf-8")),
-        texts=_encode(encode_texts(texts)),
+        meta=_script_json({**page_meta(papers, themes, claims, periods, unit), "packing": {"ranges": SAFE_RANGES}}),
+        columns=Markup(columns_packed.chars), columns_bytes=columns_packed.n_bytes,
+        texts=Markup(texts_packed.chars), texts_bytes=texts_packed.n_bytes,
         script=Markup(_static("map.js")),
         style=Markup(_static("map.css")),
         n_papers=len(papers),
     )
+
+
+def map_page_bytes(papers: pd.DataFrame, themes: pd.DataFrame, claims: pd.DataFrame,
+                   periods: pd.DataFrame, unit: str) -> bytes:
+    """The file `map.html`: the page in `PAGE_ENCODING`."""
+    return map_page_html(papers, themes, claims, periods, unit).encode(PAGE_ENCODING)
 
 
 # --------------------------------------------------------------------------- data
@@ -85,8 +92,10 @@ def page_meta(papers: pd.DataFrame, themes: pd.DataFrame, claims: pd.DataFrame,
     }
 
 
-def paper_columns(papers: pd.DataFrame, claims: pd.DataFrame, periods: pd.DataFrame) -> dict:
-    """One list per field, row i being paper i of the page: columnar JSON deflates best."""
+def paper_columns(papers: pd.DataFrame, claims: pd.DataFrame, periods: pd.DataFrame,
+                  abstracts: list[DisplayText]) -> dict:
+    """One list per field, row i being paper i of the page (and of `abstracts`, the texts shown):
+    columnar JSON deflates best."""
     low, span = _bounds(papers)
     dates = _date_values(periods)
     index = {value: i for i, value in enumerate(dates)}
@@ -102,63 +111,45 @@ def paper_columns(papers: pd.DataFrame, claims: pd.DataFrame, periods: pd.DataFr
         "url": [_link(u) for u in _column(papers, "url")],
         "code_url": [_link(u) for u in _column(papers, "code_url")],
         "speedup": [None if pd.isna(v) else float(v) for v in speedups],
-        "claims": claim_lists(papers, claims),
+        "claims": claim_columns(papers, claims, abstracts),
     }
 
 
-def claim_lists(papers: pd.DataFrame, claims: pd.DataFrame) -> list[list[list]]:
-    """Per paper, its claims as [kind, metric, value, unit, role, sentence start, sentence end,
-    start, end] (offsets into its raw abstract, in code points); results before baselines, then in
-    reading order. Without `sentence_start`/`sentence_end` columns the sentence is found here."""
-    abstracts = dict(zip(papers["paper_id"], _column(papers, "abstract")))
-    rows: dict[str, list[list]] = {}
+CLAIM_FIELDS = ("kind", "metric", "value", "unit", "role", "sentence", "sentence_length", "offset", "length")
+
+
+def claim_columns(papers: pd.DataFrame, claims: pd.DataFrame, abstracts: list[DisplayText]) -> dict:
+    """The claims as one list per field (`CLAIM_FIELDS`) and `count`, how many are paper i's:
+    results before baselines, then in reading order. Positions count code points in the abstract
+    shown (`abstracts`): where the claim's sentence starts, its length, where the claim starts in
+    it, and its length (small numbers deflate better than offsets). Without `sentence_start` and
+    `sentence_end` columns the sentence is found here."""
+    raw = dict(zip(papers["paper_id"], map(_text, _column(papers, "abstract"))))
+    shown = dict(zip(papers["paper_id"], abstracts))
+    rows: dict[str, list[tuple]] = {}
     spans: dict[str, list[tuple[int, int]]] = {}  # each abstract's sentences, split once
     has_sentences = {"sentence_start", "sentence_end"} <= set(claims.columns)
     for claim in claims.itertuples(index=False):
         pid = str(claim.paper_id)
-        if pid not in abstracts or pd.isna(claim.start) or pd.isna(claim.end):
+        if pid not in raw or pd.isna(claim.start) or pd.isna(claim.end):
             continue
         start, end = int(claim.start), int(claim.end)
         if has_sentences and pd.notna(claim.sentence_start) and pd.notna(claim.sentence_end):
             s0, s1 = int(claim.sentence_start), int(claim.sentence_end)
         else:
             if pid not in spans:
-                spans[pid] = sentences(abstracts[pid])
+                spans[pid] = sentences(raw[pid])
             s0, s1 = _sentence_around(spans[pid], start, end)
+        (start, end), (s0, s1) = shown[pid].span(start, end), shown[pid].span(min(s0, start), max(s1, end))
         role = _text(getattr(claim, "role", ""))
         value = None if pd.isna(claim.value) else float(claim.value)
-        rows.setdefault(pid, []).append([_text(claim.kind), _text(claim.metric), value, _text(claim.unit),
-                                         role, min(s0, start), max(s1, end), start, end])
-    for items in rows.values():
-        items.sort(key=lambda c: (c[4] == "baseline", c[7]))
-    return [rows.get(str(pid), []) for pid in papers["paper_id"]]
-
-
-def encode_texts(texts: list[str]) -> bytes:
-    """Texts as word ids: a little-endian uint32 vocabulary length, the vocabulary joined by NUL
-    (most frequent first; id 0 ends a text), then each id in 1 byte (< 192), 2 bytes (< 16,576)
-    or 4 bytes. `static/map.js` `decodeTexts` reads it back."""
-    tokens = [_TOKEN_RE.findall(text) for text in texts]
-    counts = Counter(token for text in tokens for token in text)
-    vocab = [""] + [token for token, _ in counts.most_common()]
-    index = {token: i for i, token in enumerate(vocab)}
-    ids = np.array([index[token] for text in tokens for token in (*text, "")], dtype=np.int64)
-    words = "\x00".join(vocab).encode("utf-8")
-    return len(words).to_bytes(4, "little") + words + _id_bytes(ids).tobytes()
-
-
-def _id_bytes(ids: np.ndarray) -> np.ndarray:
-    """Ids < 192 as one byte; then 192 + high, low; then 255 and three bytes."""
-    two, four = (ids >= 192) & (ids < _TWO_BYTE_END), ids >= _TWO_BYTE_END
-    sizes = np.where(four, 4, np.where(two, 2, 1))
-    at = np.cumsum(sizes) - sizes
-    out = np.empty(int(sizes.sum()), dtype=np.uint8)
-    out[at[~two & ~four]] = ids[~two & ~four]
-    rest = ids[two] - 192
-    out[at[two]], out[at[two] + 1] = 192 + (rest >> 8), rest & 255
-    rest = ids[four] - _TWO_BYTE_END
-    out[at[four]], out[at[four] + 1], out[at[four] + 2], out[at[four] + 3] = 255, rest >> 16, (rest >> 8) & 255, rest & 255
-    return out
+        rows.setdefault(pid, []).append((_text(claim.kind), _text(claim.metric), value, _text(claim.unit),
+                                         role, s0, s1 - s0, start - s0, end - start))
+    ordered = [sorted(rows.get(str(pid), []), key=lambda c: (c[4] == "baseline", c[5] + c[7]))
+               for pid in papers["paper_id"]]
+    flat = [claim for items in ordered for claim in items]
+    return {"count": [len(items) for items in ordered],
+            **{field: [claim[k] for claim in flat] for k, field in enumerate(CLAIM_FIELDS)}}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -231,9 +222,8 @@ def _sentence_around(spans: list[tuple[int, int]], start: int, end: int) -> tupl
 
 
 def _link(value: object) -> str:
-    """Only http(s) links reach the page: a `javascript:` or `data:` URL in the data stays text."""
-    text = _text(value).strip()
-    return text if re.match(r"https?://[^\s<>\"']+$", text, re.IGNORECASE) else ""
+    """Only http(s) links reach the page (`safety.safe_href`): a `javascript:` or `data:` URL stays out."""
+    return safe_href(value) or ""
 
 
 def _column(papers: pd.DataFrame, name: str) -> pd.Series:
@@ -246,23 +236,6 @@ def _blank(value: object) -> str:
 
 def _text(value: object) -> str:
     return "" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else str(value)
-
-
-def _encode(data: bytes) -> Markup:
-    """Raw deflate (the browser's `DecompressionStream("deflate-raw")`), then 7 bits per character.
-
-    Base64 spends 8 bits of file on 6 of data; ASCII characters carry 7. The three values that
-    are unsafe inside a <script> element (NUL, CR, "<") become U+0080 + value, two bytes in UTF-8,
-    so the whole costs 8/7 x 1.023 of the deflated bytes instead of 4/3: 12 % less file. The page's
-    `unpack7` reverses it.
-    """
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
-    bits = np.unpackbits(np.frombuffer(packer.compress(data) + packer.flush(), dtype=np.uint8))
-    bits = np.concatenate([bits, np.zeros(-len(bits) % 7, dtype=np.uint8)]).reshape(-1, 7)
-    values = np.packbits(np.pad(bits, ((0, 0), (1, 0))), axis=1).tobytes()  # 0..127, one per character
-    for unsafe, shifted in _UNSAFE_IN_SCRIPT:
-        values = values.replace(unsafe, shifted)
-    return Markup(values.decode("latin-1"))
 
 
 def _script_json(value: object) -> Markup:

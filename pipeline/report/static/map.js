@@ -13,54 +13,110 @@ const VIRIDIS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
 
 // ---------------------------------------------------------------------------- reading the data
 
-// 7 bits per character, values 0, 13 and 60 shifted up by 128 (map_page._encode), back to bytes.
-function unpack7(text) {
-  const out = new Uint8Array(Math.floor(text.length * 7 / 8));
-  let acc = 0, bits = 0, k = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    acc = (acc << 7) | (c < 128 ? c : c - 128);
-    bits += 7;
-    if (bits >= 8) { bits -= 8; out[k++] = acc >> bits; acc &= (1 << bits) - 1; }
-  }
-  return out.subarray(0, k);
+// Each character's value: its index among the characters a packed blob may use (map_pack.SAFE_RANGES).
+function characterValues(ranges) {
+  const value = new Uint16Array(65536);
+  let next = 0;
+  for (const [lo, hi] of ranges) for (let c = lo; c <= hi; c++) value[c] = next++;
+  return { value, room: next - 32768 };
 }
 
-async function inflate(text) {
-  const bytes = unpack7(text);
+// Characters back to the deflated bytes (map_pack.pack): 15 bits from each character in turn,
+// then one more bit from each character whose value leaves room for it, until nBytes are full.
+function unpack(text, nBytes, { value, room }) {
+  const out = new Uint8Array(nBytes);
+  let acc = 0, bits = 0, k = 0;
+  const put = (v, width) => {
+    acc = (acc << width) | v;
+    bits += width;
+    while (bits >= 8 && k < nBytes) { bits -= 8; out[k++] = acc >>> bits; acc &= (1 << bits) - 1; }
+  };
+  for (let i = 0; i < text.length; i++) put(value[text.charCodeAt(i)] & 0x7fff, 15);
+  for (let i = 0; i < text.length && k < nBytes; i++) {
+    const v = value[text.charCodeAt(i)];
+    if ((v & 0x7fff) < room) put(v >> 15, 1);
+  }
+  if (k < nBytes) throw new Error("the page's data is cut short");
+  return out;
+}
+
+async function inflate(id, values) {
+  const node = $(id);
+  const bytes = unpack(node.textContent, Number(node.dataset.bytes), values);
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-// Word ids back to texts; the format is written by map_page.encode_texts.
+// Word ids back to texts; the format is written by map_pack.encode_texts.
 function decodeTexts(bytes) {
   const vocabLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
-  const vocab = new TextDecoder().decode(bytes.subarray(4, 4 + vocabLength)).split("\0");
+  const three = bytes[4]; // lead bytes of 3-byte ids
+  const words = ["", ""].concat(new TextDecoder().decode(bytes.subarray(5, 5 + vocabLength)).split("\0"));
+  const threeFrom = 256 - three, rareFrom = 192 + (64 - three) * 256;
+  let nextRare = rareFrom; // id 1: the next rare word, used for the first time
   const texts = [];
   let parts = [];
-  for (let i = 4 + vocabLength; i < bytes.length;) {
+  for (let i = 5 + vocabLength; i < bytes.length;) {
     const b = bytes[i++];
     let id = b;
-    if (b === 255) { id = 192 + 63 * 256 + (bytes[i] << 16 | bytes[i + 1] << 8 | bytes[i + 2]); i += 3; }
+    if (b >= threeFrom) { id = rareFrom + ((b - threeFrom) << 16 | bytes[i] << 8 | bytes[i + 1]); i += 2; }
     else if (b >= 192) id = 192 + ((b - 192) << 8 | bytes[i++]);
-    if (id === 0) { texts.push(parts.join("")); parts = []; } else parts.push(vocab[id]);
+    if (id === 0) { texts.push(parts.join("")); parts = []; } else parts.push(words[id === 1 ? nextRare++ : id]);
   }
   return texts;
 }
 
+// Per paper, its claims as [kind, metric, value, unit, role, sentence start, sentence end, start,
+// end], from the columns of map_page.claim_columns.
+function claimLists(c, n) {
+  const lists = [];
+  for (let i = 0, k = 0; i < n; i++) {
+    const list = [];
+    for (const end = k + c.count[i]; k < end; k++) {
+      const s0 = c.sentence[k], start = s0 + c.offset[k];
+      list.push([c.kind[k], c.metric[k], c.value[k], c.unit[k], c.role[k], s0, s0 + c.sentence_length[k], start, start + c.length[k]]);
+    }
+    lists.push(list);
+  }
+  return lists;
+}
+
+// What search compares: lower case, and "×", dashes and superscripts as typed ("2.3x", "10-20").
+const FOLDED = { "×": "x", "–": "-", "—": "-", "−": "-", "⁻": "-", "⁺": "+", "ⁿ": "n", "ⁱ": "i", "ᵀ": "t",
+  ..."⁰¹²³⁴⁵⁶⁷⁸⁹".split("").reduce((all, c, d) => ({ ...all, [c]: String(d) }), {}) };
+const FOLDABLE = new RegExp(`[${Object.keys(FOLDED).join("")}]`, "g");
+const fold = (text) => text.toLowerCase().replace(FOLDABLE, (c) => FOLDED[c]);
+
 async function load() {
+  const clock = [performance.now()]; // how long each step takes (benchmarks/map_bench.py reports it)
   const meta = JSON.parse($("map-meta").textContent);
-  const columns = JSON.parse(new TextDecoder().decode(await inflate($("map-columns").textContent)));
-  const texts = decodeTexts(await inflate($("map-texts").textContent));
+  const values = characterValues(meta.packing.ranges);
+  const columns = JSON.parse(new TextDecoder().decode(await inflate("map-columns", values)));
+  const words = await inflate("map-texts", values);
+  clock.push(performance.now());
+  const texts = decodeTexts(words);
+  clock.push(performance.now());
   const n = columns.paper_id.length;
   const themes = new Map(meta.themes.map((t) => [t.id, t]));
-  const papers = { ...columns, n, title: [], abstract: [], haystack: [] };
+  const papers = { ...columns, n, claims: claimLists(columns.claims, n), title: [], abstract: [], haystack: null };
   for (let i = 0; i < n; i++) {
     papers.title.push(texts[2 * i]);
     papers.abstract.push(texts[2 * i + 1]);
-    papers.haystack.push((texts[2 * i] + "\n" + texts[2 * i + 1]).toLowerCase());
   }
-  return { meta, themes, papers };
+  const [inflateMs, wordsMs] = clock.slice(1).map((t, k) => t - clock[k]);
+  return { meta, themes, papers, timings: { inflateMs, wordsMs } };
+}
+
+// What search looks in, folded: built just after the first frame (half a second at 25k papers,
+// which the map need not wait for), or by the first search if that comes sooner.
+function searchIndex(map) {
+  const p = map.papers;
+  if (!p.haystack) {
+    const started = performance.now();
+    p.haystack = p.title.map((title, i) => fold(title + "\n" + p.abstract[i]));
+    map.timings.indexMs = performance.now() - started;
+  }
+  return p.haystack;
 }
 
 // ---------------------------------------------------------------------------- small helpers
@@ -525,13 +581,13 @@ function applyFilters(map) {
 }
 
 function search(map, query) {
-  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const terms = fold(query).split(/\s+/).filter(Boolean);
   if (!terms.length) return null;
-  const keywords = new Map(map.meta.themes.map((t) => [t.id, `${t.label}\n${t.keywords}`.toLowerCase()]));
-  const p = map.papers;
+  const keywords = new Map(map.meta.themes.map((t) => [t.id, fold(`${t.label}\n${t.keywords}`)]));
+  const p = map.papers, haystack = searchIndex(map);
   const hits = new Uint8Array(p.n);
   for (let i = 0; i < p.n; i++) {
-    const text = p.haystack[i], words = keywords.get(p.theme[i]) ?? "";
+    const text = haystack[i], words = keywords.get(p.theme[i]) ?? "";
     hits[i] = terms.every((t) => text.includes(t) || words.includes(t)) ? 1 : 0;
   }
   return hits;
@@ -553,11 +609,11 @@ function showResults(map, panel, query) {
   const box = $("results");
   if (!map.hits) { box.hidden = true; return; }
   const p = map.papers;
-  const q = query.toLowerCase().trim();
+  const q = fold(query).trim();
   const indices = [];
   for (let i = 0; i < p.n; i++) if (map.hits[i] && map.visible[i]) indices.push(i);
-  const inTitle = (i) => (p.title[i].toLowerCase().includes(q) ? 0 : 1);
-  indices.sort((a, b) => inTitle(a) - inTitle(b));
+  const inTitle = new Map(indices.map((i) => [i, fold(p.title[i]).includes(q) ? 0 : 1]));
+  indices.sort((a, b) => inTitle.get(a) - inTitle.get(b));
   panel.pages.results = 0;
   clearPaper(map);
   panel.list("results", "results", indices, indices.length ? `${plural(indices.length, "paper")} match “${query.trim()}”`
@@ -739,6 +795,7 @@ async function main() {
   $("notice").textContent = "";
   window.trendsMap = map; // for the browser tests and benchmarks
   document.body.dataset.ready = "true";
+  setTimeout(() => searchIndex(map), 0);
 }
 
 main().catch((error) => {
