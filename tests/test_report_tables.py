@@ -8,7 +8,7 @@ import pytest
 
 from pipeline import trends
 from pipeline.claims import extract_claims
-from pipeline.report.display import claim_label, claim_value, display_text, marked, marked_pieces
+from pipeline.report.display import claim_label, claim_value, display_text, format_factor, marked, marked_pieces
 from pipeline.report.leaderboards import comparison_of, factor_board, leaderboards
 from pipeline.report.metric_tables import metric_results, metric_sections, setting_of, theme_metric_counts
 
@@ -104,6 +104,8 @@ def test_largest_speedup_per_paper_keeps_its_meaning():
     ("The model reaches 84.1% top-1 accuracy on ImageNet.", "84.1%", "ImageNet", ""),
     ("On ImageNet-1K, AdaTok-Full reaches rFID 1.31 at 256 tokens.", "1.31", "ImageNet", "reconstruction"),
     ("Our planner solves 10×10 grids with a success rate of 91.2%.", "91.2%", None, ""),
+    ("ARFlow reaches an FID of 4.34 on ImageNet at 128*128 with classifier-free guidance.", "4.34", "ImageNet",
+     "128×128 px · with guidance"),
 ])
 def test_setting_is_the_one_the_sentence_states_nearest_the_number(sentence, number, dataset, expected):
     at = sentence.index(number)
@@ -171,3 +173,21 @@ def test_values_carry_ranges_and_no_doubled_units():
     assert claim_label(8.0, "steps", "steps") == "8 steps"
     assert claim_label(330.0, "B", "tokens") == "330B tokens"
     assert claim_label(5.0, "x", "inference speed") == "5× inference speed"
+
+
+@pytest.mark.parametrize(("value", "unit", "range_low", "words", "expected"), [
+    (1.8, "", None, "from 18.65 to 1.80", "1.80"),  # the decimals the paper wrote
+    (2.0, "", None, "achieves an FID<2", "<2"),  # a bound is no exact value
+    (90.0, "%", None, "reaches over 90%", ">90%"),
+    (1074.0, "x", 631.0, "631-1074times speedup", "631–1,074×"),
+    (84.1, "%", None, "84.1% top-1 accuracy", "84.1%"),
+    (0.5, "", None, None, "0.5"),  # no words: as stored
+])
+def test_values_are_shown_as_the_paper_wrote_them(value, unit, range_low, words, expected):
+    assert claim_value(value, unit, range_low, words) == expected
+
+
+def test_a_factor_read_from_words_is_marked_approximate():
+    assert format_factor(100.0, "orders of magnitude speedup") == "~100×"
+    assert format_factor(100.0, "100x speedup") == "100×"
+    assert format_factor(1 / 0.6) == "1.67×"

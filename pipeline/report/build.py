@@ -28,6 +28,7 @@ from pipeline.report.style import theme_color
 from pipeline.safety import markdown_text, safe_href
 
 LEADERBOARD_ROWS = 25  # papers per leaderboard; all are in tables/leaderboards.csv
+BOUND_REACH = 20  # characters before a number searched for a bound ("FID<2", "below 3%")
 METRIC_SECTIONS, METRIC_GROUPS, METRIC_ROWS = 20, 8, 10  # shown; all are in tables/metric_results.csv
 
 
@@ -147,12 +148,24 @@ def _with_sentence(row: dict, abstracts: pd.Series, others: bool = False) -> dic
     """A leaderboard or metric-table row with its claim's sentence (number marked) and display title."""
     abstract = str(abstracts.get(row["paper_id"], "") or "")
     pieces = sections.claim_sentence(abstract, {**row, "role": "result"})
-    out = {**row, "title": display_text(row["title"]), "pieces": pieces}
+    out = {**row, "title": display_text(row["title"]), "pieces": pieces, **_as_written(row, abstract)}
     if others:
         # another claim of the same sentence is shown by its number alone
-        out["others"] = [{**other, "pieces": [] if sections.same_sentence(row, other) else
+        out["others"] = [{**other, **_as_written(other, abstract),
+                          "pieces": [] if sections.same_sentence(row, other) else
                           sections.claim_sentence(abstract, {**other, "role": "result"})}
                          for other in row.get("others", [])]
+    return out
+
+
+def _as_written(row: dict, abstract: str) -> dict:
+    """The claim's number and factor as the paper wrote them: its decimals (1.80), a bound just
+    before it ("FID<2" → <2), its range (631–1,074×), "~" for a factor read from words."""
+    start, end = int(row["start"]), int(row["end"])
+    words = abstract[max(0, start - BOUND_REACH):end] or row.get("text")
+    out = {"value_text": claim_value(row["value"], row["unit"], row.get("range_low"), words)}
+    if "factor" in row:
+        out["factor_text"] = format_factor(row["factor"], row.get("text"))
     return out
 
 
@@ -172,8 +185,6 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["num"] = format_number
-    env.filters["factor"] = format_factor
-    env.filters["value"] = claim_value
     env.filters["text"] = display_text  # scraped text shown to readers: no LaTeX or scraper residue
     env.filters["md"] = markdown_text  # report.md has no autoescape: every scraped string goes through it
     env.filters["href"] = safe_href  # every link target, in both pages: http(s) or no link

@@ -183,13 +183,17 @@ def marked(sentence: str, lo: int, hi: int) -> dict:
 # --------------------------------------------------------------------------- numbers
 
 
-def format_number(value: object, unit: object = "", digits: int = 6) -> str:
+def format_number(value: object, unit: object = "", digits: int = 6, decimals: int | None = None) -> str:
     """A number as stated, with the unit the way people write it: 5.0 → '5', 99.97 → '99.97', 5×, 45%,
-    8.6 pp, 172M. Computed numbers (a factor of 1/(1 - 0.4)) pass `digits=3`: 1.67×."""
+    8.6 pp, 172M. Computed numbers (a factor of 1/(1 - 0.4)) pass `digits=3`: 1.67×; a number the
+    paper wrote with trailing zeros passes their count as `decimals` (1.80 stays 1.80)."""
     if value is None or pd.isna(value):
         return ""
     number = float(value)
-    text = f"{number:,.{digits}g}" if abs(number) < 10 ** min(digits, 6) else f"{number:,.0f}"
+    if decimals is not None:
+        text = f"{number:,.{decimals}f}"
+    else:
+        text = f"{number:,.{digits}g}" if abs(number) < 10 ** min(digits, 6) else f"{number:,.0f}"
     unit = "" if unit is None or pd.isna(unit) else str(unit)
     if unit == "x":
         return f"{text}×"
@@ -198,17 +202,55 @@ def format_number(value: object, unit: object = "", digits: int = 6) -> str:
     return f"{text} {unit}" if len(unit) > 1 else f"{text}{unit}"
 
 
-def format_factor(value: object) -> str:
-    """A computed factor, to three significant digits: 1.67×, 1,074×."""
-    return format_number(value, "x", digits=3)
+def format_factor(value: object, text: object = None) -> str:
+    """A computed factor, to three significant digits: 1.67×, 1,074×; one read from words (`text`,
+    the claim's) is marked approximate: ~100× for "orders of magnitude"."""
+    return f"{'~' if is_approximate(text) else ''}{format_number(value, 'x', digits=3)}"
 
 
-def claim_value(value: object, unit: object, range_low: object = None) -> str:
-    """A claim's number with its range: 2–3×, 25–30%, 1.2–1.5B."""
-    shown = format_number(value, unit)
+_WRITTEN_RE = re.compile(r"\d+(?:,\d{3})*(?:\.(\d+))?")
+# A bound written before the number: "FID<2", "below 3%", "over 90%".
+_BOUND_RE = re.compile(r"(?i)(?:(<|≤|\\leq?|below|under|less than|lower than)|(>|≥|\\geq?|above|over|more than|"
+                       r"higher than|exceeding))\s*\$?\s*$")
+_APPROXIMATE_RE = re.compile(r"(?i)\borders? of magnitude\b")
+
+
+def _written(value: object, text: object) -> re.Match[str] | None:
+    """Where `text` (a claim's words) writes the number `value`."""
+    if value is None or pd.isna(value):
+        return None
+    for match in _WRITTEN_RE.finditer(str(text or "")):
+        number = float(match.group().replace(",", "").rstrip(",") or "nan")
+        if abs(number - float(value)) <= 1e-9 * max(1.0, abs(number)):
+            return match
+    return None
+
+
+def written_decimals(value: object, text: object) -> int | None:
+    """How many decimals the paper wrote for `value` in `text` ("1.80" → 2); None where `text` lacks it."""
+    match = _written(value, text)
+    return None if match is None else len(match.group(1) or "")
+
+
+def written_bound(value: object, text: object) -> str:
+    """'<' or '>' where the paper states `value` as a bound ("FID<2", "over 90%"), else ''."""
+    match = _written(value, text)
+    bound = None if match is None else _BOUND_RE.search(str(text)[: match.start()])
+    return "" if bound is None else "<" if bound.group(1) else ">"
+
+
+def is_approximate(text: object) -> bool:
+    """A factor read from words, not digits ("orders of magnitude speedup" is taken as 100)."""
+    return bool(_APPROXIMATE_RE.search(str(text or "")))
+
+
+def claim_value(value: object, unit: object, range_low: object = None, text: object = None) -> str:
+    """A claim's number with its range, as the paper wrote it (`text`, the claim's words): 2–3×,
+    25–30%, 1.2–1.5B, 1.80, <2."""
+    shown = format_number(value, unit, decimals=written_decimals(value, text))
     if range_low is None or pd.isna(range_low) or not shown:
-        return shown
-    low = format_number(range_low, unit)
+        return f"{written_bound(value, text)}{shown}"
+    low = format_number(range_low, unit, decimals=written_decimals(range_low, text))
     number = re.match(r"[\d,.]+", shown)
     unit_text = shown[number.end():] if number else ""
     if unit_text and low.endswith(unit_text):
@@ -216,9 +258,9 @@ def claim_value(value: object, unit: object, range_low: object = None) -> str:
     return f"{low}–{shown}"
 
 
-def claim_label(value: object, unit: object, metric: object, range_low: object = None) -> str:
+def claim_label(value: object, unit: object, metric: object, range_low: object = None, text: object = None) -> str:
     """"2–3× inference speed", "8 steps" (not "8 steps steps"), "330B tokens"."""
-    shown = claim_value(value, unit, range_low)
+    shown = claim_value(value, unit, range_low, text)
     if metric is None or pd.isna(metric) or not str(metric):
         return shown
     metric = str(metric)

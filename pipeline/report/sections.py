@@ -38,7 +38,7 @@ def summary_sentences(tables: dict[str, pd.DataFrame], unit: str, growth: pd.Dat
                      f"{_plural(n_claiming, 'paper')} make {len(claims):,} numeric {_plural(len(claims), 'claim')} "
                      f"({_kind_counts(claims)}).")
     if not speed.empty:
-        items = [f"{format_factor(r.factor)} ({r.metric or 'speed'}, *{display_text(r.title)}*)"
+        items = [f"{format_factor(r.factor, r.text)} ({r.metric or 'speed'}, *{display_text(r.title)}*)"
                  for r in speed.head(3).itertuples()]
         sentences.append("The largest speedups the papers claim for their own methods are " + _join(items) + ".")
     sentences.append(growth_sentence(growth, themes, unit))
@@ -173,7 +173,7 @@ def same_sentence(claim: dict, other: dict) -> bool:
 def claim_facts(claim: dict) -> dict:
     """A claim in words: kind, value with unit and metric (no doubled units), dataset, baseline, role."""
     return {"kind": claim["kind"], "role": mark_class(claim.get("role")),
-            "label": claim_label(claim["value"], claim["unit"], claim["metric"], claim.get("range_low")),
+            "label": claim_label(claim["value"], claim["unit"], claim["metric"], claim.get("range_low"), claim.get("text")),
             "dataset": display_text(claim.get("dataset")), "baseline": display_text(claim.get("baseline"))}
 
 
