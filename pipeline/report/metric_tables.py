@@ -26,7 +26,7 @@ RESULT_COLUMNS = ["metric", "dataset", "setting", "paper_id", "title", "value", 
 # Settings a sentence states that change what a score means, each a named group of one regex;
 # when a sentence names several, the one nearest the number counts.
 _SETTINGS: tuple[tuple[str, str], ...] = (
-    ("resolution", r"(?<![\d.])(?P<side>\d{2,4}) ?[×x] ?(?P=side)(?!\d)|(?<![\d.])(?P<px>\d{2,4}) ?(?:px|pixels?)\b|"
+    ("resolution", r"(?<![\d.])(?P<side>\d{2,4}) ?[×x*] ?(?P=side)(?!\d)|(?<![\d.])(?P<px>\d{2,4}) ?(?:px|pixels?)\b|"
                    r"(?<![\d.])(?P<p>\d{3,4})p\b|resolution of (?P<res>\d{2,4})\b|(?<![\d.])(?P<res2>\d{2,4})[- ]resolution"),
     ("guidance", r"(?P<without>w/o (?:CFG|guidance)|without (?:any )?(?:classifier-free )?(?:guidance|CFG)|"
                  r"(?:guidance|CFG)-free|unguided|no (?:CFG|guidance))|"
