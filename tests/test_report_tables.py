@@ -151,6 +151,8 @@ def test_theme_metric_view_counts_result_metrics_only():
     ("it brings 3-it 10 times faster", "it brings 3–10 times faster"),
     ("Llama-2-7B and GPT-4 on 2021-03-05", "Llama-2-7B and GPT-4 on 2021-03-05"),
     ("up to 10\\,\\% fewer", "up to 10% fewer"),
+    ("over 10^5 times faster", "over 10⁵ times faster"),
+    ("over $10^{5}\\times$ faster, error below $10^{-6}$", "over 10⁵× faster, error below 10⁻⁶"),
 ])
 def test_numbers_reach_the_reader_without_latex_or_scraper_residue(raw, shown):
     assert display_text(raw) == shown

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,8 +30,9 @@ SYMBOLS: dict[str, str] = {
 _SYMBOL_RE = re.compile(r"\\(" + "|".join(sorted(SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])|\\([$&#_])")
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
+_SUPERSCRIPT = str.maketrans("0123456789-+−", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁻")
 # Typography, applied in this order to the cleaned text; each rule is (pattern, replacement template).
-TYPOGRAPHY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), replacement) for pattern, replacement in (
+TYPOGRAPHY: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple((re.compile(pattern), replacement) for pattern, replacement in (
     (r"(?<=\d)\s?[xX](?![A-Za-z]|-[A-Za-z])|(?<=\d)times(?![a-z])", "×"),  # 5x, 5 x, 10times: the factor sign
     (r"(?<=\d)\s+(?=%)", ""),  # "10 %" -> "10%"
     # a range between two numbers gets an en dash (2-3× -> 2–3×); "GPT-4", "Llama-2-7B", dates stay
@@ -39,6 +41,9 @@ TYPOGRAPHY: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern)
     (r"(?<=\S)---(?=\S)", "—"),  # LaTeX dashes
     (r"(?<=[\d×%])--(?=\d)", "–"),
     (r"\s{2,}", " "),
+    # powers: 10^5 -> 10⁵, 10^{-6} -> 10⁻⁶, R^6 -> R⁶
+    (r"(?<=[\dA-Za-z])\^\{?([-+−]?\d{1,3})\}?(?!\d)", lambda m: m.group(1).translate(_SUPERSCRIPT)),
+    (r"\\times\b\s?", "×"),  # a \times the cleaner left after a power ("$10^{5}\times$")
 ))
 
 
@@ -102,7 +107,7 @@ def _from_clean(cleaned: CleanText) -> Rewritten:
     return Rewritten(cleaned.text, cleaned.starts, tuple(pieces))
 
 
-_NEEDS_WORK_RE = re.compile(r"[\\$_{}×−‐‑∼≈~\u00a0µ]|\d\s?[xX%-]|\dtimes|\s{2}|\b(?:it|bf|leq|geq|pm)\b")
+_NEEDS_WORK_RE = re.compile(r"[\\$_{}^×−‐‑∼≈~\u00a0µ]|\d\s?[xX%-]|\dtimes|\s{2}|\b(?:it|bf|leq|geq|pm)\b")
 
 
 def _steps(text: str) -> list[Rewritten]:
@@ -110,7 +115,8 @@ def _steps(text: str) -> list[Rewritten]:
     cleaned = _from_clean(clean(symbols.text))
     steps = [symbols, cleaned]
     for pattern, replacement in TYPOGRAPHY:
-        steps.append(_rewrite(steps[-1].text, pattern, lambda m, r=replacement: m.expand(r)))
+        steps.append(_rewrite(steps[-1].text, pattern,
+                              replacement if callable(replacement) else lambda m, r=replacement: m.expand(r)))
     return steps
 
 
