@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -18,7 +19,7 @@ from matplotlib.figure import Figure
 
 from pipeline import trends
 from pipeline.report import figures, sections
-from pipeline.report.display import claim_value, display_text, format_factor, format_number
+from pipeline.report.display import claim_value, display_text, format_factor, format_number, written_bound
 from pipeline.report.leaderboards import factor_board, leaderboards, with_paper_context
 from pipeline.report.map_page import map_page_bytes
 from pipeline.report.maps import theme_map_figure
@@ -28,6 +29,7 @@ from pipeline.report.style import theme_color
 from pipeline.safety import markdown_text, safe_href
 
 LEADERBOARD_ROWS = 25  # papers per leaderboard; all are in tables/leaderboards.csv
+UNNAMED_AREA = re.compile(r"Area \d+")  # the themes stage's name for an area without a distinctive label
 BOUND_REACH = 20  # characters before a number searched for a bound ("FID<2", "below 3%")
 METRIC_SECTIONS, METRIC_GROUPS, METRIC_ROWS = 20, 8, 10  # shown; all are in tables/metric_results.csv
 
@@ -124,8 +126,11 @@ def panel_titles(themes: pd.DataFrame) -> tuple[dict[int, str], dict[int, str], 
         titles = {int(t.theme_id): f"{t.theme_id}: {t.label}" for t in ordered.itertuples()}
         return titles, {key: theme_color(key) for key in titles}, "theme"
     sizes = themes.groupby("area_id").size()
-    ordered = themes.sort_values("area_id").drop_duplicates("area_id")
-    titles = {int(a.area_id): f"{a.area_label} ({sizes[a.area_id]} themes)" for a in ordered.itertuples()}
+    # an area the themes stage could not name ("Area 0") is shown by its largest theme
+    largest = themes.sort_values(["size", "theme_id"], ascending=[False, True]).drop_duplicates("area_id")
+    ordered = largest.sort_values("area_id")
+    titles = {int(a.area_id): f"{a.area_label if not UNNAMED_AREA.fullmatch(str(a.area_label)) else a.label + ' …'} "
+                              f"({sizes[a.area_id]} themes)" for a in ordered.itertuples()}
     return titles, {key: figures.AREA_COLOR for key in titles}, "area"
 
 
@@ -160,12 +165,13 @@ def _with_sentence(row: dict, abstracts: pd.Series, others: bool = False) -> dic
 
 def _as_written(row: dict, abstract: str) -> dict:
     """The claim's number and factor as the paper wrote them: its decimals (1.80), a bound just
-    before it ("FID<2" → <2), its range (631–1,074×), "~" for a factor read from words."""
+    before it ("FID<2" → <2, "over 7000×" → >7,000×), its range (631–1,074×), "~" for a factor read
+    from words."""
     start, end = int(row["start"]), int(row["end"])
     words = abstract[max(0, start - BOUND_REACH):end] or row.get("text")
     out = {"value_text": claim_value(row["value"], row["unit"], row.get("range_low"), words)}
     if "factor" in row:
-        out["factor_text"] = format_factor(row["factor"], row.get("text"))
+        out["factor_text"] = written_bound(row["value"], words) + format_factor(row["factor"], row.get("text"))
     return out
 
 
