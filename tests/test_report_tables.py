@@ -11,6 +11,7 @@ from pipeline.claims import extract_claims
 from pipeline.report.display import claim_label, claim_value, display_text, format_factor, marked, marked_pieces
 from pipeline.report.leaderboards import comparison_of, factor_board, leaderboards
 from pipeline.report.metric_tables import metric_results, metric_sections, setting_of, theme_metric_counts
+from pipeline.report.sections import area_names
 
 VAT = ("Remarkably, VAT achieves up to a 250x compression, reducing a 1MB mesh to just 3.9KB with a 96% F-score, "
        "and can further compress to 256 int8 tokens, achieving a 2000x reduction while maintaining a 92% F-score.")
@@ -106,6 +107,9 @@ def test_largest_speedup_per_paper_keeps_its_meaning():
     ("Our planner solves 10×10 grids with a success rate of 91.2%.", "91.2%", None, ""),
     ("ARFlow reaches an FID of 4.34 on ImageNet at 128*128 with classifier-free guidance.", "4.34", "ImageNet",
      "128×128 px · with guidance"),
+    ("Using masks at inference time, our method achieves an impressive 82.6% k-NN accuracy on ImageNet1k.", "82.6%",
+     "ImageNet", "k-NN"),
+    ("It reaches 76.1% top-1 accuracy under linear probing on ImageNet.", "76.1%", "ImageNet", "linear probe"),
 ])
 def test_setting_is_the_one_the_sentence_states_nearest_the_number(sentence, number, dataset, expected):
     at = sentence.index(number)
@@ -153,6 +157,8 @@ def test_theme_metric_view_counts_result_metrics_only():
     ("up to 10\\,\\% fewer", "up to 10% fewer"),
     ("over 10^5 times faster", "over 10⁵ times faster"),
     ("over $10^{5}\\times$ faster, error below $10^{-6}$", "over 10⁵× faster, error below 10⁻⁶"),
+    ("angular errors of 2.49^°, 3.22^{\\circ}", "angular errors of 2.49°, 3.22°"),
+    ("up to a 3.8* inference speedup, 81.8%* on ImageNet", "up to a 3.8× inference speedup, 81.8%* on ImageNet"),
 ])
 def test_numbers_reach_the_reader_without_latex_or_scraper_residue(raw, shown):
     assert display_text(raw) == shown
@@ -184,9 +190,16 @@ def test_values_carry_ranges_and_no_doubled_units():
     (1074.0, "x", 631.0, "631-1074times speedup", "631–1,074×"),
     (84.1, "%", None, "84.1% top-1 accuracy", "84.1%"),
     (0.5, "", None, None, "0.5"),  # no words: as stored
+    (6.55e68, "USD", None, "$6.55 \\times 10^{68}", "6.55×10⁶⁸ USD"),  # not 69 digits
 ])
 def test_values_are_shown_as_the_paper_wrote_them(value, unit, range_low, words, expected):
     assert claim_value(value, unit, range_low, words) == expected
+
+
+def test_an_area_without_a_name_goes_by_its_largest_theme():
+    themes = pd.DataFrame({"theme_id": [0, 1, 2], "label": ["Jailbreaks", "Adversarial attacks", "MRI"],
+                           "size": [5, 9, 4], "area_id": [0, 0, 1], "area_label": ["Area 0", "Area 0", "Medical imaging"]})
+    assert area_names(themes) == {0: "Adversarial attacks, …", 1: "Medical imaging"}
 
 
 def test_a_factor_read_from_words_is_marked_approximate():

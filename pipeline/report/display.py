@@ -31,9 +31,13 @@ _SYMBOL_RE = re.compile(r"\\(" + "|".join(sorted(SYMBOLS, key=len, reverse=True)
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _SUPERSCRIPT = str.maketrans("0123456789-+−", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁻")
+HUGE = 1e15  # numbers from here on are written as powers of ten
 # Typography, applied in this order to the cleaned text; each rule is (pattern, replacement template).
 TYPOGRAPHY: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple((re.compile(pattern), replacement) for pattern, replacement in (
     (r"(?<=\d)\s?[xX](?![A-Za-z]|-[A-Za-z])|(?<=\d)times(?![a-z])", "×"),  # 5x, 5 x, 10times: the factor sign
+    # "3.8* inference speedup": a scraped × (an asterisk elsewhere may be a footnote mark)
+    (r"(?<=\d)\*(?=\s?(?:faster|slower|speed-?ups?|inference|acceleration|fewer|less|smaller|lower|higher|larger|"
+     r"reduction|compression|cheaper)\b)", "×"),
     (r"(?<=\d)\s+(?=%)", ""),  # "10 %" -> "10%"
     # a range between two numbers gets an en dash (2-3× -> 2–3×); "GPT-4", "Llama-2-7B", dates stay
     (rf"(?<![\w.\-/–])({_NUMBER}[×%]?)\s?-\s?(?={_NUMBER}(?!\d|[.,]\d|-\d))", r"\1–"),
@@ -44,6 +48,7 @@ TYPOGRAPHY: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], 
     # powers: 10^5 -> 10⁵, 10^{-6} -> 10⁻⁶, R^6 -> R⁶
     (r"(?<=[\dA-Za-z])\^\{?([-+−]?\d{1,3})\}?(?!\d)", lambda m: m.group(1).translate(_SUPERSCRIPT)),
     (r"\\times\b\s?", "×"),  # a \times the cleaner left after a power ("$10^{5}\times$")
+    (r"\^\{?(?=°)|(?<=°)\}", ""),  # 2.49^{\circ} -> 2.49°
 ))
 
 
@@ -107,7 +112,7 @@ def _from_clean(cleaned: CleanText) -> Rewritten:
     return Rewritten(cleaned.text, cleaned.starts, tuple(pieces))
 
 
-_NEEDS_WORK_RE = re.compile(r"[\\$_{}^×−‐‑∼≈~\u00a0µ]|\d\s?[xX%-]|\dtimes|\s{2}|\b(?:it|bf|leq|geq|pm)\b")
+_NEEDS_WORK_RE = re.compile(r"[\\$_{}^*×−‐‑∼≈~\u00a0µ]|\d\s?[xX%-]|\dtimes|\s{2}|\b(?:it|bf|leq|geq|pm)\b")
 
 
 def _steps(text: str) -> list[Rewritten]:
@@ -196,7 +201,10 @@ def format_number(value: object, unit: object = "", digits: int = 6, decimals: i
     if value is None or pd.isna(value):
         return ""
     number = float(value)
-    if decimals is not None:
+    if abs(number) >= HUGE:  # 6.55×10⁶⁸, not 69 digits
+        mantissa, exponent = f"{number:.3g}".split("e")
+        text = f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    elif decimals is not None:
         text = f"{number:,.{decimals}f}"
     else:
         text = f"{number:,.{digits}g}" if abs(number) < 10 ** min(digits, 6) else f"{number:,.0f}"
