@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -29,7 +28,6 @@ from pipeline.report.style import theme_color
 from pipeline.safety import markdown_text, safe_href
 
 LEADERBOARD_ROWS = 25  # papers per leaderboard; all are in tables/leaderboards.csv
-UNNAMED_AREA = re.compile(r"Area \d+")  # the themes stage's name for an area without a distinctive label
 BOUND_REACH = 20  # characters before a number searched for a bound ("FID<2", "below 3%")
 METRIC_SECTIONS, METRIC_GROUPS, METRIC_ROWS = 20, 8, 10  # shown; all are in tables/metric_results.csv
 
@@ -126,11 +124,7 @@ def panel_titles(themes: pd.DataFrame) -> tuple[dict[int, str], dict[int, str], 
         titles = {int(t.theme_id): f"{t.theme_id}: {t.label}" for t in ordered.itertuples()}
         return titles, {key: theme_color(key) for key in titles}, "theme"
     sizes = themes.groupby("area_id").size()
-    # an area the themes stage could not name ("Area 0") is shown by its largest theme
-    largest = themes.sort_values(["size", "theme_id"], ascending=[False, True]).drop_duplicates("area_id")
-    ordered = largest.sort_values("area_id")
-    titles = {int(a.area_id): f"{a.area_label if not UNNAMED_AREA.fullmatch(str(a.area_label)) else a.label + ' …'} "
-                              f"({sizes[a.area_id]} themes)" for a in ordered.itertuples()}
+    titles = {int(area): f"{name} ({sizes[area]} themes)" for area, name in sorted(sections.area_names(themes).items())}
     return titles, {key: figures.AREA_COLOR for key in titles}, "area"
 
 

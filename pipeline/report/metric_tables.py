@@ -34,6 +34,8 @@ _SETTINGS: tuple[tuple[str, str], ...] = (
                  r"\bCFG\b|\bguided\b)"),
     ("shots", r"(?i)\b(?P<zero>zero-shot)|\b(?P<k>\d+|one|few)-shot\b|\b(?P<tuned>fine-tuned|finetuned|fine-tuning)\b"),
     ("task", r"(?P<recon>\brFIDs?\b|\breconstruction\b)"),  # a tokenizer's reconstruction FID is not generation's
+    # how a representation is scored: k-NN and linear-probe accuracy are not fine-tuned accuracy
+    ("protocol", r"(?i)(?P<knn>\bk-?NN\b)|(?P<linear>\blinear[- ]prob(?:e|es|ing)\b)"),
 )
 # A setting named farther from the number than this (characters) is about something else in the sentence.
 SETTING_REACH = 80
@@ -50,6 +52,8 @@ def _setting_name(kind: str, match: re.Match[str]) -> str:
         return "without guidance" if "without" in groups else "with guidance"
     if kind == "task":
         return "reconstruction"
+    if kind == "protocol":
+        return "k-NN" if "knn" in groups else "linear probe"
     if "zero" in groups:
         return "zero-shot"
     return "fine-tuned" if "tuned" in groups else f"{groups['k'].lower()}-shot"

@@ -6,6 +6,8 @@ states is computed here, so the templates only lay things out.
 
 from __future__ import annotations
 
+import re
+
 from importlib import metadata
 
 import pandas as pd
@@ -110,12 +112,26 @@ def records(frame: pd.DataFrame) -> list[dict]:
             for row in frame.to_dict("records")]
 
 
+UNNAMED_AREA = re.compile(r"Area \d+")  # the themes stage's name for an area without a distinctive label
+
+
+def area_names(themes: pd.DataFrame) -> dict[object, str]:
+    """Each area's name; one the themes stage could not name ("Area 0") goes by its largest theme
+    ("Adversarial attacks, …"), in every table, heading and figure alike."""
+    if "area_id" not in themes or themes["area_id"].isna().all():
+        return {}
+    largest = themes.sort_values(["size", "theme_id"], ascending=[False, True]).drop_duplicates("area_id")
+    return {area: f"{theme}, …" if UNNAMED_AREA.fullmatch(str(label)) else str(label)
+            for area, label, theme in zip(largest["area_id"], largest["area_label"], largest["label"])}
+
+
 def theme_rows(themes: pd.DataFrame, papers: pd.DataFrame) -> list[dict]:
     titles = papers.set_index("paper_id")["title"]
-    rows = []
+    rows, names = [], area_names(themes)
     for theme in records(themes.sort_values("theme_id")):
         ids = [pid.strip() for pid in str(theme["representative_ids"] or "").split(",") if pid.strip()]
-        rows.append({**theme, "representatives": [display_text(titles.get(pid, pid)) for pid in ids]})
+        rows.append({**theme, "area_label": names.get(theme.get("area_id"), theme.get("area_label")),
+                     "representatives": [display_text(titles.get(pid, pid)) for pid in ids]})
     return rows
 
 
@@ -123,10 +139,11 @@ def area_rows(areas: pd.DataFrame, themes: pd.DataFrame) -> list[dict]:
     """Each area with its themes (id, name, size), largest theme first."""
     if areas is None or areas.empty:
         return []
-    rows = []
+    rows, names = [], area_names(themes)
     for area in records(areas.sort_values("area_id")):
         members = themes[themes["area_id"] == area["area_id"]].sort_values(["size", "theme_id"], ascending=[False, True])
-        rows.append({**area, "themes": records(members[["theme_id", "label", "size"]])})
+        rows.append({**area, "label": names.get(area["area_id"], area["label"]),
+                     "themes": records(members[["theme_id", "label", "size"]])})
     return rows
 
 
@@ -211,11 +228,12 @@ def per_theme_sections(papers: pd.DataFrame, themes: pd.DataFrame, claims: pd.Da
     columns = ["paper_id", "title", "abstract", "code_url", "url", "n_appearances"]
     has_areas = "area_id" in themes and themes["area_id"].notna().any()
     areas: dict[object, dict] = {}
+    names = area_names(themes)
     members_of = {theme_id: group for theme_id, group in shown[columns + ["theme_id"]].groupby("theme_id", sort=False)}
     for theme in records(themes.sort_values(["area_id", "theme_id"] if has_areas else ["theme_id"])):
         members = members_of.get(theme["theme_id"], shown.iloc[:0])
         key = theme["area_id"] if has_areas else None
-        area = areas.setdefault(key, {"area_id": key, "label": theme["area_label"] if has_areas else "", "themes": []})
+        area = areas.setdefault(key, {"area_id": key, "label": names.get(key, "") if has_areas else "", "themes": []})
         area["themes"].append({
             "theme_id": theme["theme_id"], "label": theme["label"], "keywords": theme["keywords"], "size": theme["size"],
             "description": theme.get("description"),
