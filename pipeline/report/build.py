@@ -110,23 +110,21 @@ def build_report(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
 def share_figure(shares: pd.DataFrame, themes: pd.DataFrame, unit: str, growth: pd.DataFrame,
                  bursts: pd.DataFrame) -> Figure:
     """Small multiples of theme shares, or of area shares when there are too many themes for a panel each."""
-    titles, colors, what = panel_titles(themes, counts=False)  # a panel's title has room for its name only
+    titles, colors, what = panel_titles(themes)
     if what == "theme":
         verdicts = dict(zip(growth["theme_id"], growth["direction"]))
         return figures.share_panels(shares, titles, colors, unit, bursts, verdicts)
     return figures.share_panels(sections.area_shares(shares, themes), titles, colors, unit, what="area")
 
 
-def panel_titles(themes: pd.DataFrame, counts: bool = True) -> tuple[dict[int, str], dict[int, str], str]:
-    """Titles and colours of the figures' rows or panels: themes, or areas (with their numbers of
-    themes when `counts`) when there are too many themes."""
+def panel_titles(themes: pd.DataFrame) -> tuple[dict[int, str], dict[int, str], str]:
+    """Titles and colours of the figures' rows or panels: themes, or areas when there are too many
+    themes (names only: a panel's title or a row's label has room for little more)."""
     if len(themes) <= figures.MAX_PANELS or "area_id" not in themes or themes["area_id"].isna().all():
         ordered = themes.sort_values("theme_id")
         titles = {int(t.theme_id): f"{t.theme_id}: {t.label}" for t in ordered.itertuples()}
         return titles, {key: theme_color(key) for key in titles}, "theme"
-    sizes = themes.groupby("area_id").size()
-    titles = {int(area): f"{name} ({sizes[area]} themes)" if counts else name
-              for area, name in sorted(sections.area_names(themes).items())}
+    titles = {int(area): name for area, name in sorted(sections.area_names(themes).items())}
     return titles, {key: figures.AREA_COLOR for key in titles}, "area"
 
 
