@@ -27,6 +27,7 @@ from pipeline.claims import extract_claims
 from pipeline.embed_cache import EmbeddingCache
 from pipeline.errors import Interrupted
 from pipeline.frontiers import progress_tables
+from pipeline.machine_cache import machine_cache_dir
 from pipeline.settings import Settings, check_report, check_run
 
 # Vectors are flushed to the cache every this many texts, and whatever is finished when Ctrl-C comes.
@@ -216,7 +217,7 @@ class Embedder:
             settings = self.settings
             with self.progress.stage("model") as status:
                 self._encoder = encoders.load_encoder(settings.model, settings.encoder, settings.device,
-                                                      settings.cache_dir, warn=self.progress.warn)
+                                                      machine_cache_dir(settings.cache_dir), warn=self.progress.warn)
                 status["note"] = f"{settings.model}: {self._encoder.description}"
         return self._encoder
 
@@ -314,7 +315,7 @@ def assign_themes(papers: pd.DataFrame, docs: list[str], vectors: np.ndarray, se
                                    encoder=embedder.phrases)
         status["note"] = f"{len(fitted.themes)} themes in {len(fitted.areas)} areas ({fitted.info['selection']})"
     # numba keeps UMAP's compiled code here, so only the first run on a machine pays the JIT
-    os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(settings.cache_dir).resolve() / "numba"))
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(machine_cache_dir(settings.cache_dir).resolve() / "numba"))
     with progress.stage("layout"):
         coords = themes.layout_2d(vectors, seed=settings.seed, graph=fitted.graph)
     lineage = schema.empty(schema.THEME_LINEAGE)
