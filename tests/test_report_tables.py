@@ -206,3 +206,4 @@ def test_a_factor_read_from_words_is_marked_approximate():
     assert format_factor(100.0, "orders of magnitude speedup") == "~100×"
     assert format_factor(100.0, "100x speedup") == "100×"
     assert format_factor(1 / 0.6) == "1.67×"
+    assert format_factor(217.8, "217.8x speed-up", decimals=1) == "217.8×"  # the paper's own number as written

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from pipeline import trends
 from pipeline.report import figures, sections
-from pipeline.report.display import claim_value, display_text, format_factor, format_number, written_bound
+from pipeline.report.display import claim_value, display_text, factor_as_written, format_number
 from pipeline.report.leaderboards import factor_board, leaderboards, with_paper_context
 from pipeline.report.map_page import map_page_bytes
 from pipeline.report.maps import theme_map_figure
@@ -165,7 +165,7 @@ def _as_written(row: dict, abstract: str) -> dict:
     words = abstract[max(0, start - BOUND_REACH):end] or row.get("text")
     out = {"value_text": claim_value(row["value"], row["unit"], row.get("range_low"), words)}
     if "factor" in row:
-        out["factor_text"] = written_bound(row["value"], words) + format_factor(row["factor"], row.get("text"))
+        out["factor_text"] = factor_as_written(row["factor"], row["value"], row["unit"], words, row.get("text"))
     return out
 
 

@@ -216,10 +216,11 @@ def format_number(value: object, unit: object = "", digits: int = 6, decimals: i
     return f"{text} {unit}" if len(unit) > 1 else f"{text}{unit}"
 
 
-def format_factor(value: object, text: object = None) -> str:
-    """A computed factor, to three significant digits: 1.67×, 1,074×; one read from words (`text`,
-    the claim's) is marked approximate: ~100× for "orders of magnitude"."""
-    return f"{'~' if is_approximate(text) else ''}{format_number(value, 'x', digits=3)}"
+def format_factor(value: object, text: object = None, decimals: int | None = None) -> str:
+    """A computed factor, to three significant digits: 1.67×, 1,074× (or with the `decimals` the
+    paper wrote, when the factor is its own number); one read from words (`text`, the claim's) is
+    marked approximate: ~100× for "orders of magnitude"."""
+    return f"{'~' if is_approximate(text) else ''}{format_number(value, 'x', digits=3, decimals=decimals)}"
 
 
 _WRITTEN_RE = re.compile(r"\d+(?:,\d{3})*(?:\.(\d+))?")
@@ -256,6 +257,14 @@ def written_bound(value: object, text: object) -> str:
 def is_approximate(text: object) -> bool:
     """A factor read from words, not digits ("orders of magnitude speedup" is taken as 100)."""
     return bool(_APPROXIMATE_RE.search(str(text or "")))
+
+
+def factor_as_written(factor: object, value: object, unit: object, words: object, text: object = None) -> str:
+    """A leaderboard factor as the paper states it (`words`: the claim and what stands just before
+    it; `text`: the claim's own words): a bound (>7,000×), ~ when read from words, and its decimals
+    when the factor is the paper's own number (217.8×, not 218×)."""
+    decimals = written_decimals(value, words) if unit == "x" else None
+    return written_bound(value, words) + format_factor(factor, words if text is None else text, decimals)
 
 
 def claim_value(value: object, unit: object, range_low: object = None, text: object = None) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from pipeline import trends
 from pipeline.evidence import sentence_bounds
-from pipeline.report.display import claim_label, display_text, format_factor, marked_pieces
+from pipeline.report.display import claim_label, display_text, factor_as_written, marked_pieces
 
 # A theme's section lists at most this many papers (the most listed and most claiming first), fewer
 # when there are many themes, so that the report lists about PAPER_BUDGET papers; all are in tables/papers.csv.
@@ -40,7 +40,7 @@ def summary_sentences(tables: dict[str, pd.DataFrame], unit: str, growth: pd.Dat
                      f"{_plural(n_claiming, 'paper')} make {len(claims):,} numeric {_plural(len(claims), 'claim')} "
                      f"({_kind_counts(claims)}).")
     if not speed.empty:
-        items = [f"{format_factor(r.factor, r.text)} ({r.metric or 'speed'}, *{display_text(r.title)}*)"
+        items = [f"{factor_as_written(r.factor, r.value, r.unit, r.text)} ({r.metric or 'speed'}, *{display_text(r.title)}*)"
                  for r in speed.head(3).itertuples()]
         sentences.append("The largest speedups the papers claim for their own methods are " + _join(items) + ".")
     sentences.append(growth_sentence(growth, themes, unit))
