@@ -33,6 +33,7 @@ import pandas as pd
 
 from pipeline import errors, schema
 from pipeline.errors import UserError
+from pipeline.plural import plural
 from pipeline.safety import safe_href
 
 PAGE_SUFFIXES = {".txt"}
@@ -322,7 +323,7 @@ def read_csv(source: str, raw_lines: Iterable[bytes]) -> Reading:
                                        "delimiter?); skipped")
         else:
             if len(row) < len(columns):
-                reading.warn(source, line, f"{len(row)} fields but the header has {len(columns)}; "
+                reading.warn(source, line, f"{plural(len(row), 'field')} but the header has {len(columns)}; "
                                            "the missing ones are left empty")
             _add_tabular(reading, source, line, dict(zip(columns, row)))
     return reading
@@ -376,8 +377,8 @@ def _next_csv_record(lines: _Lines, delimiter: str, width: int | None) -> tuple[
             return None
         if row and width is not None and len(consumed) > 1 and not len(row) >= width >= len(_without_empty_tail(row)):
             lines.push_back(consumed[1:])
-            return consumed[0][0], [], (f"a quoted field runs over {len(consumed)} lines and leaves {len(row)} "
-                                        f"fields, not {width}: an unbalanced quote?")
+            return consumed[0][0], [], (f"a quoted field runs over {len(consumed)} lines and leaves "
+                                        f"{plural(len(row), 'field')}, not {width}: an unbalanced quote?")
         if row:
             return consumed[0][0], row, None
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Iterator
 
 from pipeline.errors import Interrupted, UserError
+from pipeline.plural import plural
 
 JOURNAL_NAME = ".trends-journal.json"
 _TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp(\.wal)?$")
@@ -140,7 +141,7 @@ def recover(folders: list[Path]) -> list[str]:
                               "delete it to keep the outputs as they are") from error
         with _signals_held():
             _apply(path, journal)
-        notes.append(f"completed the switch of {len(journal['moves'])} outputs that an interrupted run had begun")
+        notes.append(f"completed the switch of {plural(len(journal['moves']), 'output')} that an interrupted run had begun")
     return notes
 
 

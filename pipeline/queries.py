@@ -1,17 +1,21 @@
-"""The canned queries behind `trends themes`, `papers`, `claims`, `progress` and `checks`.
+"""The canned queries behind `trends themes`, `papers`, `claims`, `progress`, `checks` and `search`.
 
 Each builds one parameterized SQL statement for the read-only store; user text never becomes SQL.
+Beside each query, the columns it returns and the `TableView` its table shows by default.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from pipeline import datasets, store
+from pipeline import datasets, paper_vectors, schema, search, store
 from pipeline.claim_checks import CHECKS
+from pipeline.output import TableView
 
 CLAIM_KINDS = ("speedup", "reduction", "score", "improvement", "scale")
 CLAIM_ROLES = ("result", "baseline", "context", "all")
@@ -26,30 +30,48 @@ COMPARED_SQL = f"case when c.kind in ('speedup', 'reduction') then {FACTOR_SQL} 
 CLAIM_SORTS = {"value": COMPARED_SQL, "paper": "p.title", "kind": "c.kind", "metric": "c.metric", "theme": "p.theme_id"}
 
 
+# Every column of the themes table but the long list of representatives; what a run stores decides.
+THEME_COLUMNS = tuple(name for name in schema.THEMES if name != "representative_ids")
+THEME_VIEW = TableView(("theme_id", "area_label", "label", "size", "keywords"),
+                       wide={"area_label": 2, "label": 3, "keywords": 3, "description": 3})
+# Text columns a theme is found by: `--theme speculative` matches its name, keywords or area.
+THEME_TEXT_COLUMNS = ("label", "keywords", "area_label")
+
+
 def list_themes(processed: Path) -> pd.DataFrame:
-    return store.query(processed, "select theme_id, label, size, keywords from themes order by theme_id")
+    """The themes with the columns this database has (older runs have fewer)."""
+    present = _columns(processed, "themes")
+    names = [name for name in THEME_COLUMNS if name in present] or ["*"]
+    return store.query(processed, f"select {', '.join(names)} from themes order by theme_id")
 
 
 def resolve_themes(processed: Path, spec: str) -> list[int]:
-    """A theme id, or text found in a theme's label or keywords (case-insensitive)."""
+    """A theme id, or text found in a theme's label, keywords or area (case-insensitive)."""
     spec = spec.strip()
     if spec.lstrip("-").isdigit():
         sql, params = "select theme_id from themes where theme_id = ?", [int(spec)]
     else:
-        sql = "select theme_id from themes where label ilike ? or keywords ilike ? order by theme_id"
-        params = [f"%{spec}%", f"%{spec}%"]
+        searched = [name for name in THEME_TEXT_COLUMNS if name in _columns(processed, "themes")]
+        sql = f"select theme_id from themes where {' or '.join(f'{name} ilike ?' for name in searched)} order by theme_id"
+        params = [f"%{spec}%"] * len(searched)
     ids = store.query(processed, sql, params)["theme_id"].astype(int).tolist()
     if not ids:
         raise store.StoreError(f"no theme matches {spec!r}; `trends themes` lists them")
     return ids
 
 
+PAPER_SELECT = {"theme_id": "p.theme_id", "theme": "t.label", "title": "p.title", "n_appearances": "p.n_appearances",
+                "first_seen": "p.first_seen", "venue": "p.venue", "url": "p.url", "code_url": "p.code_url",
+                "paper_id": "p.paper_id"}
+PAPER_VIEW = TableView(("theme_id", "title", "first_seen", "n_appearances"),
+                       wide={"title": 4, "theme": 1, "venue": 1, "url": 2, "code_url": 2})
+
+
 def theme_papers(processed: Path, theme: str, limit: int | None = None) -> pd.DataFrame:
     ids = resolve_themes(processed, theme)
     sql = (
-        "select p.theme_id, t.label as theme, p.title, p.n_appearances, p.first_seen, p.code_url, p.paper_id "
-        "from papers p join themes t using (theme_id) where list_contains(?, p.theme_id) "
-        "order by p.theme_id, p.n_appearances desc, p.title"
+        f"select {_select(PAPER_SELECT)} from papers p join themes t using (theme_id) "
+        "where list_contains(?, p.theme_id) order by p.theme_id, p.n_appearances desc, p.title"
     )
     return store.query(processed, sql + _limit(limit), [ids])
 
@@ -68,6 +90,21 @@ class ClaimFilter:
     sort: str = "value"
     descending: bool = True
     limit: int | None = 50
+
+
+CLAIM_SELECT = {"kind": "c.kind", "value": "c.value", "unit": "c.unit", "factor": f"round({FACTOR_SQL}, 3)",
+                "range_low": "c.range_low", "metric": "c.metric", "role": "c.role", "baseline": "c.baseline",
+                "dataset": "c.dataset", "title": "p.title", "theme": "t.label", "text": "c.text",
+                "paper_id": "c.paper_id"}
+CLAIM_VIEW = TableView(("kind", "value", "unit", "metric", "dataset", "title"),
+                       wide={"title": 4, "metric": 1, "dataset": 1.5, "baseline": 1.5, "theme": 1.5, "text": 2})
+
+
+def claim_view(filters: ClaimFilter) -> TableView:
+    """The claims table's columns: whose numbers they are too when several roles are listed."""
+    if filters.role == "result":
+        return CLAIM_VIEW
+    return TableView(CLAIM_VIEW.columns[:-1] + ("role", "title"), CLAIM_VIEW.wide)
 
 
 def find_claims(processed: Path, filters: ClaimFilter) -> pd.DataFrame:
@@ -102,10 +139,8 @@ def find_claims(processed: Path, filters: ClaimFilter) -> pd.DataFrame:
     order = (f"{within_unit}{CLAIM_SORTS[filters.sort]} {'desc' if filters.descending else 'asc'} nulls last, "
              "p.title, c.start")
     sql = (
-        f"select c.kind, c.value, c.unit, round({FACTOR_SQL}, 3) as factor, c.range_low, c.metric, c.role, "
-        "c.baseline, c.dataset, p.title, t.label as theme, c.text, c.paper_id "
-        "from claims c join papers p using (paper_id) left join themes t on t.theme_id = p.theme_id "
-        f"where {where} order by {order}"
+        f"select {_select(CLAIM_SELECT)} from claims c join papers p using (paper_id) "
+        f"left join themes t on t.theme_id = p.theme_id where {where} order by {order}"
     )
     return store.query(processed, sql + _limit(filters.limit), params)
 
@@ -114,13 +149,28 @@ def _limit(limit: int | None) -> str:
     return f" limit {int(limit)}" if limit else ""
 
 
+def _select(columns: dict[str, str]) -> str:
+    """A select list from (output name, SQL expression) pairs."""
+    return ", ".join(f"{expression} as {name}" for name, expression in columns.items())
+
+
+def _columns(processed: Path, table: str) -> list[str]:
+    """The columns a stored table has (what this database's run wrote)."""
+    sql = "select column_name from information_schema.columns where table_name = ? order by ordinal_position"
+    return store.query(processed, sql, [table])["column_name"].tolist()
+
+
 # --------------------------------------------------------------------------- progress and checks
 
-FRONTIER_COLUMNS = (
-    "f.metric, f.dataset, f.unit, f.n_papers as papers, f.n_steps as steps, f.first_value as first, "
-    "f.first_period, f.best_value as best, f.best_period, round(f.change_per_year, 4) as per_year, "
-    "bp.title as best_paper, f.theme_id"
-)
+FRONTIER_SELECT = {"metric": "f.metric", "dataset": "f.dataset", "unit": "f.unit", "papers": "f.n_papers",
+                   "steps": "f.n_steps", "first": "f.first_value", "first_period": "f.first_period",
+                   "best": "f.best_value", "best_period": "f.best_period", "per_year": "round(f.change_per_year, 4)",
+                   "best_paper": "bp.title", "theme_id": "f.theme_id"}
+STEP_COLUMNS = ("period", "value", "previous", "frontier_value", "moved_frontier", "title", "text", "paper_id")
+# One view for both shapes of `trends progress`: the list of frontiers, or one frontier's steps.
+PROGRESS_VIEW = TableView(("theme_id", "metric", "dataset", "unit", "papers", "best", "best_period", "per_year",
+                           "best_paper", "period", "value", "previous", "title", "text"),
+                          wide={"metric": 2, "dataset": 2, "best_paper": 2, "title": 3, "text": 2})
 
 
 @dataclass(frozen=True)
@@ -147,7 +197,7 @@ def frontiers_or_steps(processed: Path, filters: ProgressFilter) -> pd.DataFrame
     else:
         clauses.append(("f.theme_id is null", []))
     where, params = _where(clauses)
-    found = store.query(processed, f"select {FRONTIER_COLUMNS} from frontiers f left join papers bp "
+    found = store.query(processed, f"select {_select(FRONTIER_SELECT)} from frontiers f left join papers bp "
                                    f"on bp.paper_id = f.best_paper_id where {where} "
                                    "order by f.theme_id nulls first, f.n_papers desc, f.metric, f.dataset", params)
     if found.empty and filters.theme is not None:
@@ -194,6 +244,13 @@ def _resolve(processed: Path, column: str, spec: str) -> list[str]:
     if not values:
         raise store.StoreError(f"no frontier has a {column} matching {spec!r}; `trends progress` lists them")
     return values
+
+
+CHECK_COLUMNS = ("check", "metric", "dataset", "value", "unit", "title", "detail", "sentence", "paper_id")
+CHECK_VIEW = TableView(("check", "metric", "value", "unit", "title", "detail"),
+                       wide={"metric": 1, "dataset": 1, "title": 2, "detail": 3, "sentence": 3})
+# `--check` choices as typed on a command line: the check names with hyphens for spaces.
+CHECK_CHOICES = tuple(name.replace(" ", "-") for name in CHECKS)
 
 
 @dataclass(frozen=True)
@@ -250,3 +307,50 @@ def _require_table(processed: Path, name: str) -> None:
     tables = store.query(processed, "select table_name from information_schema.tables")["table_name"].tolist()
     if name not in tables:
         raise store.StoreError(f"the database has no {name} table (made by an older version); run `trends run --force`")
+
+
+# --------------------------------------------------------------------------- search
+
+SEARCH_VIEW = TableView(("rank", "title", "theme", "first_seen", "similarity", "words"),
+                        wide={"title": 4, "theme": 1.5, "url": 2})
+SEARCH_COLUMNS = ("rank", "title", "theme_id", "theme", "first_seen", "similarity", "words", "url", "paper_id")
+# (model name, query text) -> the query's embedding; the CLI's loads the model, which takes seconds.
+QueryEncoder = Callable[[str, str], np.ndarray]
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """What `trends search` looks for: `text`, by meaning, words or both, in a theme or everywhere."""
+
+    text: str
+    by: str = "both"
+    theme: str | None = None
+    limit: int | None = 20
+
+
+def search_papers(processed: Path, filters: SearchFilter, encode_query: QueryEncoder) -> pd.DataFrame:
+    """The papers that best match, best first; by meaning with the stored vectors and the query's embedding
+    (`encode_query` is called only then), by words over title and abstract, or both ranks fused."""
+    if not search.query_terms(filters.text):
+        raise store.StoreError(f"nothing to search for in {filters.text!r}: give words, "
+                               "e.g. trends search \"speculative decoding\"")
+    where, params = "true", []
+    if filters.theme is not None:
+        where, params = "list_contains(?, p.theme_id)", [resolve_themes(processed, filters.theme)]
+    papers = store.query(processed, "select p.paper_id, p.title, p.abstract, p.theme_id, t.label as theme, "
+                                    "p.first_seen, p.url from papers p left join themes t using (theme_id) "
+                                    f"where {where} order by p.paper_id", params)
+    vectors = query_vector = None
+    if filters.by != "words":
+        stored = paper_vectors.read(processed)
+        vectors = stored.vectors[stored.rows_for(papers["paper_id"].tolist())]
+        query_vector = encode_query(stored.model, filters.text)
+    ranked = search.rank_papers(filters.text, papers["title"].tolist(), papers["abstract"].tolist(),
+                                vectors, query_vector, filters.by)
+    if filters.limit:
+        ranked = ranked.head(filters.limit)
+    found = papers.iloc[ranked["row"].to_numpy()].reset_index(drop=True).assign(rank=np.arange(1, len(ranked) + 1))
+    for column, digits in (("similarity", 3), ("words", 2)):
+        if column in ranked:
+            found[column] = ranked[column].astype(np.float64).round(digits).to_numpy()
+    return found[[name for name in SEARCH_COLUMNS if name in found]]

@@ -22,12 +22,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 
-from pipeline import embed, encoders, ingest, lock, outputs, schema, store, theme_updates
+from pipeline import embed, encoders, ingest, lock, outputs, paper_vectors, schema, store, theme_updates
 from pipeline.claims import extract_claims
 from pipeline.embed_cache import EmbeddingCache
 from pipeline.errors import Interrupted
 from pipeline.frontiers import progress_tables
 from pipeline.machine_cache import machine_cache_dir
+from pipeline.plural import plural
 from pipeline.settings import Settings, check_report, check_run
 
 # Vectors are flushed to the cache every this many texts, and whatever is finished when Ctrl-C comes.
@@ -148,7 +149,7 @@ def ingest_inputs(sources: list[Path], processed_dir: Path | None = None) -> dic
         stored = [name for name in empty if name in stored_sources(processed_dir)]
         if stored:
             why = unreadable.get(stored[0], "").removeprefix("file skipped: ") or (
-                f"no paper can be read from it now ({len(empty[stored[0]].warnings)} warnings)")
+                f"no paper can be read from it now ({plural(len(empty[stored[0]].warnings), 'warning')})")
             raise ingest.InputError(f"{stored[0]}: {why}; its papers are in the stored outputs, so nothing was "
                                     "changed (fix the file, or leave it out of the inputs to drop its papers)")
     tables = ingest.build_tables(readings)
@@ -187,8 +188,8 @@ def fingerprint(settings: Settings, sources: list[Path]) -> str:
 
 def is_up_to_date(settings: Settings, digest: str) -> bool:
     """True when the stored outputs were made from exactly these inputs, settings and code."""
-    needed = [store.database_path(settings.processed_dir), settings.reports_dir / "report.html",
-              settings.reports_dir / "map.html"]
+    needed = [store.database_path(settings.processed_dir), paper_vectors.path(settings.processed_dir),
+              settings.reports_dir / "report.html", settings.reports_dir / "map.html"]
     if not all(path.exists() for path in needed):
         return False
     try:
@@ -268,7 +269,7 @@ def embed_papers(texts: list[str], settings: Settings, progress: Progress, embed
                                   f"({kept} encoded in this run before the interrupt); the stored outputs are "
                                   "unchanged, and running again encodes only the rest") from None
             cache.flush()
-            status["note"] = f"{len(keys)} texts"
+            status["note"] = plural(len(keys), "text")
         found = cache.get_many(hashes)
     return np.stack([found[h] for h in hashes])
 
@@ -302,8 +303,8 @@ def assign_themes(papers: pd.DataFrame, docs: list[str], vectors: np.ndarray, se
             and theme_updates.can_extend(ids, previous.papers):
         with progress.stage("themes") as status:
             extension = theme_updates.extend_themes(vectors, ids, previous.papers, previous.themes, previous.areas)
-            status["note"] = (f"kept the {len(extension.themes)} stored themes, placed "
-                              f"{extension.info['n_new_papers']} new papers (--recluster re-fits)")
+            status["note"] = (f"kept the {plural(len(extension.themes), 'stored theme')}, placed "
+                              f"{plural(extension.info['n_new_papers'], 'new paper')} (--recluster re-fits)")
         tables = {"themes": extension.themes, "areas": extension.areas, "theme_lineage": previous.lineage}
         return extension.labels, extension.coords, tables, extension.info
     from pipeline import themes  # scikit-learn loads only when clustering, not for reports or warm runs
@@ -313,7 +314,8 @@ def assign_themes(papers: pd.DataFrame, docs: list[str], vectors: np.ndarray, se
         fitted = themes.fit_themes(vectors, docs, paper_ids=ids, titles=papers["title"].tolist(),
                                    n_themes=settings.n_themes, seed=settings.seed,
                                    encoder=embedder.phrases)
-        status["note"] = f"{len(fitted.themes)} themes in {len(fitted.areas)} areas ({fitted.info['selection']})"
+        status["note"] = (f"{plural(len(fitted.themes), 'theme')} in {plural(len(fitted.areas), 'area')} "
+                          f"({fitted.info['selection']})")
     # numba keeps UMAP's compiled code here, so only the first run on a machine pays the JIT
     os.environ.setdefault("NUMBA_CACHE_DIR", str(machine_cache_dir(settings.cache_dir).resolve() / "numba"))
     with progress.stage("layout"):
@@ -388,10 +390,8 @@ def build_outputs(settings: Settings, sources: list[Path], digest: str, progress
     """The stages of a run, ending with the new outputs switched in together."""
     with progress.stage("ingest") as status:
         tables = ingest_inputs(sources, settings.processed_dir)
-        status["note"] = (
-            f"{len(tables['papers'])} papers, {len(tables['appearances'])} appearances, "
-            f"{len(tables['warnings'])} warnings"
-        )
+        status["note"] = ", ".join(plural(len(tables[name]), noun) for name, noun in
+                                   (("papers", "paper"), ("appearances", "appearance"), ("warnings", "warning")))
     for source, line, message in tables["warnings"].head(WARNINGS_SHOWN).itertuples(index=False):
         progress.warn(f"{source}:{line}: {message}" if pd.notna(line) else f"{source}: {message}")
     if len(tables["warnings"]) > WARNINGS_SHOWN:
@@ -405,19 +405,23 @@ def build_outputs(settings: Settings, sources: list[Path], digest: str, progress
     papers = papers.assign(theme_id=labels, x=coords[:, 0], y=coords[:, 1])
     with progress.stage("claims") as status:
         claims = extract_claims(papers)
-        status["note"] = f"{len(claims)} claims in {claims['paper_id'].nunique()} papers"
+        status["note"] = f"{plural(len(claims), 'claim')} in {plural(claims['paper_id'].nunique(), 'paper')}"
     tables.update(papers=papers, claims=claims, **theme_tables)
     with progress.stage("progress") as status:
         tables.update(progress_tables(papers, claims))
-        status["note"] = f"{len(tables['frontiers'])} frontiers, {len(tables['claim_checks'])} claims to check"
+        status["note"] = (f"{plural(len(tables['frontiers']), 'frontier')}, "
+                          f"{plural(len(tables['claim_checks']), 'claim')} to check")
     tables["run_info"] = run_info(settings, digest, theme_info, progress.timings)
     with outputs.staged_outputs(settings.processed_dir) as staged:
         with progress.stage("store") as status:
             counts = store.stage_tables(tables, settings.processed_dir, staged)
-            status["note"] = f"{sum(counts.values()):,} rows in {len(counts)} tables, read back and counted"
+            staged.write_bytes(paper_vectors.path(settings.processed_dir),
+                               paper_vectors.to_bytes(papers["paper_id"].tolist(), vectors, settings.model))
+            status["note"] = (f"{plural(sum(counts.values()), 'row')} in {plural(len(counts), 'table')}, read back "
+                              f"and counted; vectors of {plural(len(papers), 'paper')}")
         with progress.stage("report") as status:
             status["note"] = str(stage_report(tables, settings.reports_dir, staged))
-    progress.console.print(f"[green]✓[/] outputs  replaced together: {len(staged.moves)} files in "
+    progress.console.print(f"[green]✓[/] outputs  replaced together: {plural(len(staged.moves), 'file')} in "
                            f"{settings.processed_dir} and {settings.reports_dir}", highlight=False)
     return tables
 

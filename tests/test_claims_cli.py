@@ -57,7 +57,7 @@ def test_results_by_default_and_other_roles_on_request(processed):
 
 def test_unknown_role_is_one_line(processed):
     result = CliRunner().invoke(app, ["claims", "--role", "baselines", "--processed", str(processed)])
-    assert result.exit_code == 1 and "unknown claim role 'baselines'" in result.stderr
+    assert result.exit_code == 2 and "--role must be one of result, baseline, context, all; got 'baselines'" in result.stderr
 
 
 def test_help_says_what_min_means():

@@ -93,4 +93,59 @@ def test_claims_filters(processed):
 
 def test_claims_bad_kind_is_one_line(processed):
     result = runner.invoke(app, ["claims", "--kind", "speedups", "--processed", str(processed)])
-    assert result.exit_code == 1 and "unknown claim kind 'speedups'" in result.stderr
+    assert result.exit_code == 2 and "--kind must be one of speedup, reduction" in result.stderr
+    assert "got 'speedups'; did you mean speedup?" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def table_lines(*args: str, columns: int = 100) -> list[str]:
+    result = runner.invoke(app, list(args), env={"COLUMNS": str(columns)}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def header(lines: list[str]) -> list[str]:
+    return [cell.strip() for cell in next(line for line in lines if line.startswith("┃")).strip("┃").split("┃")]
+
+
+def test_tables_count_rows_in_words(processed):
+    one = " ".join(table_lines("claims", "--limit", "1", "--processed", str(processed)))
+    assert "1 row;" in one and "1 rows" not in one
+    assert "2 rows;" in " ".join(table_lines("claims", "--limit", "2", "--processed", str(processed)))
+    assert table_lines("query", "select 1 as n", "--processed", str(processed))[-1].strip() == "1 row"
+    first = " ".join(table_lines("query", "select * from papers", "--limit", "1", "--processed", str(processed)))
+    assert "the first 1 row; more with --limit N" in first
+
+
+@pytest.mark.parametrize("command, default", [
+    (["claims"], ["kind", "value", "unit", "metric", "dataset", "title"]),
+    (["claims", "--role", "all"], ["kind", "value", "unit", "metric", "dataset", "role", "title"]),
+    (["papers", "--theme", "0"], ["theme_id", "title", "first_seen", "n_appearances"]),
+    (["checks"], ["check", "metric", "value", "unit", "title", "detail"]),
+    (["search", "decoding", "--by", "words"], ["rank", "title", "theme", "first_seen", "words"]),
+])
+def test_compact_tables_fit_100_columns_one_line_per_row(processed, command, default):
+    for width in (100, 80):
+        lines = table_lines(*command, "--processed", str(processed), columns=width)
+        assert header(lines) == default
+        assert max(map(len, lines)) <= width
+        rows = [line for line in lines if line.startswith("│")]
+        assert rows and not any(line.startswith("│ ") and line.strip("│ ") == "" for line in rows)
+        assert len(rows) == len(json.loads(trends(*command, "--processed", str(processed), "-f", "json").stdout))
+
+
+def test_columns_choose_what_is_shown(processed):
+    rows = json.loads(trends("claims", "--columns", "title, value", "--processed", str(processed), "-f", "json").stdout)
+    assert rows and all(list(row) == ["title", "value"] for row in rows)
+    assert header(table_lines("claims", "-c", "paper_id,kind", "--processed", str(processed))) == ["paper_id", "kind"]
+    every = json.loads(trends("claims", "--processed", str(processed), "-f", "json").stdout)
+    assert {"factor", "baseline", "text", "paper_id"} <= set(every[0]), "csv and json carry every column"
+    result = runner.invoke(app, ["claims", "--columns", "title,nope", "--processed", str(processed)])
+    assert result.exit_code == 1 and "--columns: no column 'nope' here; choose from kind, value" in result.stderr
+
+
+def test_themes_show_the_columns_the_run_stored(processed):
+    stored = pd.read_parquet(processed / "themes.parquet").columns
+    rows = json.loads(trends("themes", "--processed", str(processed), "-f", "json").stdout)
+    assert set(rows[0]) == set(stored) - {"representative_ids"}
+    shown = header(table_lines("themes", "--processed", str(processed)))
+    assert shown == [name for name in ("theme_id", "area_label", "label", "size", "keywords") if name in stored]
