@@ -26,6 +26,7 @@ from pipeline.cli_options import (HELP_WIDTH, OneLineErrors, choice, choice_opti
                                   print_line, split_columns)
 from pipeline.embed import ModelError
 from pipeline.encoders import ENCODERS
+from pipeline.engines import ENGINES
 from pipeline.errors import UserError
 from pipeline.output import Format, TableView, emit, emit_batches
 from pipeline.search import SEARCH_MODES
@@ -125,6 +126,11 @@ def run(
     recluster: Annotated[bool, typer.Option("--recluster", help="Re-cluster all papers instead of extending the "
                                                                 "stored themes.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when nothing changed.")] = False,
+    engine: Annotated[str, choice_option("--engine", choices=ENGINES,
+                                         help="Where encoding and claims run: local (this process) or ray (a Ray "
+                                              "cluster; the same tables).")] = DEFAULTS.engine,
+    address: Annotated[Optional[str], typer.Option("--address", metavar="HOST:PORT", show_default="a local cluster",
+                                                   help="Ray cluster to join with --engine ray: auto or HOST:PORT.")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Run the whole pipeline: ingest, embed, themes, claims, store, report.
@@ -138,7 +144,7 @@ def run(
     settings = settings_from(config, **typed(ctx, inputs=tuple(input), model=model, n_themes=n_themes, seed=seed,
                                              device=device, encoder=encoder, batch_size=batch_size,
                                              processed_dir=processed, reports_dir=reports, cache_dir=cache,
-                                             recluster=recluster, force=force))
+                                             recluster=recluster, force=force, engine=engine, address=address))
     with user_errors():
         run_pipeline(settings)
 
@@ -376,23 +382,26 @@ def search(
     settings = settings_from(config)
     filters = queries.SearchFilter(text=text, by=by, theme=theme, limit=limit)
     with user_errors():
-        found = queries.search_papers(processed, filters, query_encoder(settings.device))
+        found = queries.search_papers(processed, filters, query_encoder(settings))
     if found.empty:
         print_line("note", f"no paper has any of the words of {text!r}; --by meaning finds related ones")
     show(lambda: found, fmt, view=queries.SEARCH_VIEW, columns=columns)
 
 
-def query_encoder(device: str) -> Callable[[str, str], np.ndarray]:
+def query_encoder(settings: Settings) -> Callable[[str, str], np.ndarray]:
     """Embed a query with the model that made the stored vectors, saying why it takes a few seconds."""
     def encode(model_name: str, text: str) -> np.ndarray:
-        from pipeline import embed  # torch and sentence-transformers load here, only for search by meaning
+        from pipeline import encoders  # the model's runtime loads here, only for search by meaning
+        from pipeline.machine_cache import machine_cache_dir
 
         # one line however narrow the terminal: a wrapped status line leaves a copy behind at each redraw
         status = Text(f"loading {model_name} to search by meaning (a few seconds; --by words needs no model)")
         status.truncate(err.width - 3, overflow="ellipsis")
         with err.status(status):
-            model = embed.load_model(model_name, device)
-            return embed.encode(model, [text], batch_size=1)[0]
+            encoder = encoders.load_encoder(model_name, settings.encoder, settings.device,
+                                            machine_cache_dir(settings.cache_dir),
+                                            warn=lambda message: print_line("warning", message))
+            return encoder.encode([text], batch_size=1)[0]
 
     return encode
 

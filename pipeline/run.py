@@ -22,9 +22,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
 
-from pipeline import embed, encoders, ingest, lock, outputs, paper_vectors, schema, store, theme_updates
-from pipeline.claims import extract_claims
+from pipeline import embed, encoders, engines, ingest, lock, outputs, paper_vectors, schema, store, theme_updates
 from pipeline.embed_cache import EmbeddingCache
+from pipeline.engines.local import LocalEngine
 from pipeline.errors import Interrupted
 from pipeline.frontiers import progress_tables
 from pipeline.machine_cache import machine_cache_dir
@@ -236,7 +236,8 @@ class Embedder:
         return np.stack([found[key] for key in hashes])
 
 
-def embed_papers(texts: list[str], settings: Settings, progress: Progress, embedder: Embedder | None = None) -> np.ndarray:
+def embed_papers(texts: list[str], settings: Settings, progress: Progress, embedder: Embedder | None = None,
+                 engine: engines.Engine | None = None) -> np.ndarray:
     """Vectors for every cleaned text, from the cache where possible.
 
     Missing texts are encoded batch by batch (longest first, so each pads little) and each batch is
@@ -244,6 +245,7 @@ def embed_papers(texts: list[str], settings: Settings, progress: Progress, embed
     interrupted run loses no finished batch and a re-run encodes only the rest.
     """
     embedder = embedder or Embedder(settings, progress)
+    engine = engine or LocalEngine()
     cache = embedder.cache
     with progress.stage("cache") as status:
         hashes = [embed.text_hash(text) for text in texts]
@@ -256,7 +258,7 @@ def embed_papers(texts: list[str], settings: Settings, progress: Progress, embed
         done = tried = flushed = 0  # encoded, offered to the cache, and on disk
         with progress.stage("encode", spinner=False) as status, progress.bar("encode", len(keys)) as advance:
             try:
-                for rows, vectors in encoder.encode_iter([todo[key] for key in keys], settings.batch_size):
+                for rows, vectors in engine.encode_iter(encoder, [todo[key] for key in keys], settings.batch_size):
                     cache.put_many({keys[row]: vector for row, vector in zip(rows, vectors)})
                     done += len(rows)
                     advance(done)
@@ -400,12 +402,13 @@ def build_outputs(settings: Settings, sources: list[Path], digest: str, progress
     papers = tables["papers"]
     docs = [embed.clean_text(title, abstract) for title, abstract in zip(papers["title"], papers["abstract"])]
     embedder = Embedder(settings, progress)
-    vectors = embed_papers(docs, settings, progress, embedder)
-    labels, coords, theme_tables, theme_info = assign_themes(papers, docs, vectors, settings, progress, embedder)
-    papers = papers.assign(theme_id=labels, x=coords[:, 0], y=coords[:, 1])
-    with progress.stage("claims") as status:
-        claims = extract_claims(papers)
-        status["note"] = f"{plural(len(claims), 'claim')} in {plural(claims['paper_id'].nunique(), 'paper')}"
+    with engines.open_engine(settings, progress) as engine:
+        vectors = embed_papers(docs, settings, progress, embedder, engine)
+        labels, coords, theme_tables, theme_info = assign_themes(papers, docs, vectors, settings, progress, embedder)
+        papers = papers.assign(theme_id=labels, x=coords[:, 0], y=coords[:, 1])
+        with progress.stage("claims") as status:
+            claims = engine.extract_claims(papers)
+            status["note"] = f"{plural(len(claims), 'claim')} in {plural(claims['paper_id'].nunique(), 'paper')}"
     tables.update(papers=papers, claims=claims, **theme_tables)
     with progress.stage("progress") as status:
         tables.update(progress_tables(papers, claims))
@@ -470,6 +473,8 @@ def run_info(settings: Settings, digest: str, theme_info: dict, timings: dict[st
         "n_themes requested": settings.n_themes or "automatic",
         "fingerprint": digest,
     }
+    if settings.engine != "local":  # the tables are the same either way; where they were made is a fact
+        rows["engine"] = settings.engine + (f" at {settings.address}" if settings.address else " (local cluster)")
     rows.update({f"themes: {key}": value for key, value in theme_info.items()})
     rows.update({f"seconds: {name}": f"{seconds:.2f}" for name, seconds in timings.items()})
     return schema.conform(pd.DataFrame({"key": list(rows), "value": [str(v) for v in rows.values()]}), schema.RUN_INFO)

@@ -7,7 +7,10 @@ the output folders (a file in the way, no write permission), all problems in one
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
+import socket
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -15,6 +18,7 @@ from typing import Any
 
 from pipeline.embed import DEFAULT_MODEL
 from pipeline.encoders import ENCODERS
+from pipeline.engines import ENGINES
 from pipeline.errors import UserError
 
 CONFIG_FILE = Path("trends.toml")
@@ -40,6 +44,8 @@ class Settings:
     seed: int = 42
     recluster: bool = False
     force: bool = False
+    engine: str = "local"  # where the per-paper stages run: this process, or a Ray cluster
+    address: str | None = None  # the Ray cluster to join ("auto" or HOST:PORT); None starts a local one
 
     def with_overrides(self, **overrides: Any) -> "Settings":
         """Apply the options a user actually gave (None means 'not given')."""
@@ -71,6 +77,8 @@ VALUE_TYPES: dict[str, tuple[type, str]] = {
     "seed": (int, "a whole number"),
     "recluster": (bool, "true or false"),
     "force": (bool, "true or false"),
+    "engine": (str, f"one of {', '.join(ENGINES)}"),
+    "address": (str, "auto or HOST:PORT"),
 }
 
 
@@ -108,6 +116,10 @@ def _value_problems(values: dict[str, Any]) -> list[str]:
             problems.append(f"{key} must be a positive whole number, got {values[key]!r}")
     if values.get("encoder") is not None and values["encoder"] not in ENCODERS:
         problems.append(f"encoder must be one of {', '.join(ENCODERS)}, got {values['encoder']!r}")
+    if values.get("engine") is not None and values["engine"] not in ENGINES:
+        problems.append(f"engine must be one of {', '.join(ENGINES)}, got {values['engine']!r}")
+    if values.get("address") is not None and not _is_address(values["address"]):
+        problems.append(f"address must be auto or HOST:PORT (a port from 1 to 65535), got {values['address']!r}")
     if values.get("seed") is not None and not 0 <= values["seed"] <= MAX_SEED:
         problems.append(f"seed must be a whole number from 0 to {MAX_SEED:,}, got {values['seed']!r}")
     return problems
@@ -116,7 +128,9 @@ def _value_problems(values: dict[str, Any]) -> list[str]:
 def check_run(settings: Settings) -> None:
     """Everything a run needs, checked before it reads a single input; one line naming every problem."""
     problems = _value_problems(vars(settings))
-    problems += filter(None, [device_problem(settings.device), model_problem(settings.model)])
+    ray_gpus = settings.engine == "ray" and settings.device.startswith("cuda")  # the workers' GPUs, checked on joining
+    problems += filter(None, [None if ray_gpus else device_problem(settings.device), model_problem(settings.model),
+                              engine_problem(settings)])
     problems += _folder_problems(settings, ("processed_dir", "reports_dir", "cache_dir"))
     _raise_if(problems)
 
@@ -129,6 +143,33 @@ def check_report(settings: Settings) -> None:
 def _raise_if(problems: list[str]) -> None:
     if problems:
         raise SettingsError("; ".join(problems))
+
+
+def _is_address(address: str) -> bool:
+    match = re.fullmatch(r"(?:ray://)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})", address)
+    return address == "auto" or (match is not None and 1 <= int(match.group(2)) <= 65535)
+
+
+def engine_problem(settings: Settings) -> str | None:
+    """Why the engine cannot run here, or None; Ray is looked for, not imported (that costs seconds)."""
+    if settings.engine != "ray":
+        return "--address needs --engine ray" if settings.address is not None else None
+    if importlib.util.find_spec("ray") is None or importlib.util.find_spec("ray.data") is None:
+        return "--engine ray needs Ray, which is not installed: pip install -e '.[distributed]'"
+    return address_problem(settings.address)
+
+
+def address_problem(address: str | None) -> str | None:
+    """Whether anything listens at HOST:PORT (Ray itself would retry for minutes before failing)."""
+    if address is None or address == "auto":
+        return None
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except OSError as error:
+        return (f"no Ray cluster answers at {address} ({error.strerror or error}); start one there with "
+                "`ray start --head`, or leave out --address to start a local one")
+    return None
 
 
 def device_problem(device: str) -> str | None:

@@ -94,3 +94,27 @@ def test_the_changed_metric_is_the_verbs_object():
 def test_devices_after_a_factor_are_counted():
     text = "averages over 800 tokens per second across six benchmarks on $8\\times$ H800 GPUs."
     assert ("scale", 8.0, "GPUs") in {(c.kind, c.value, c.unit) for c in claims_in_text(text)}
+
+
+def test_an_acronym_given_a_value_is_its_metric_unless_a_metric_heads_the_list():
+    text = ("models converge more on problems they collectively fail (Centered Kernel Alignment [CKA] = 0.897) than "
+            "on those they solve (CKA = 0.830).")
+    assert [c.metric for c in claims_in_text(text)] == ["CKA", "CKA"]
+    text = "Both proposed models outperform the state-of-the-art model (F1-scores: CNN=0.46, ANN=0.44)."
+    assert [c.metric for c in claims_in_text(text)] == ["F1", "F1"]
+
+
+def test_a_long_metric_name_beats_a_prefix_reading():
+    text = ("Models trained with our InST-synthesized images achieve up to 37\\% lower Mean Absolute Error (MAE) "
+            "compared to models trained on hard-coded synthetic data, and a 52\\% reduction in MAE compared to models "
+            "trained on Cell200-s (from 53.70 to 25.95 MAE).")
+    assert {(c.kind, c.value, c.metric) for c in claims_in_text(text) if c.value in (37.0, 52.0)} == {
+        ("improvement", 37.0, "MAE"), ("improvement", 52.0, "MAE")}
+    assert {c.metric for c in claims_in_text("improving the Macro-F1 to 71.2 on the test set.")} == {"F1"}
+
+
+def test_a_hyphen_inside_a_name_joins_no_range():
+    text = ("achieving FID scores of 1.58 on ImageNet-64$\\times$64 and 18.4 on SDXL, while substantially "
+            "simplifying the overall distillation framework.")
+    assert {(c.kind, c.value, c.range_low) for c in claims_in_text(text)} == {
+        ("score", 1.58, None), ("scale", 64.0, None), ("score", 18.4, None)}

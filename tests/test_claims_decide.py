@@ -429,3 +429,183 @@ def test_named_values_are_scores(text, value, metric):
 
 def test_a_dimension_written_like_a_statistic_is_a_formula():
     assert reasons("We use d=768 and k=5 throughout.") == {"768": "formula", "5": "formula"}
+
+
+# --- round 3: rules checked on corpus samples of their construction (benchmarks/claims_folds.py --grep) ---
+
+
+@pytest.mark.parametrize(
+    ("text", "scores"),
+    [
+        ("Experiments on the OCELOT benchmark demonstrate consistent improvements, achieving macro F1-scores of "
+         "0.7722 on the validation set and 0.7345 on the test set.", [(0.7722, "F1"), (0.7345, "F1")]),
+        ("scoring 0.8681 on Task A (binary sexism detection), 0.6829 on Task B (category classification of sexism), "
+         "and 0.4722 on Task C (fine-grained sexism vectors) test sets.", [(0.8681, None), (0.6829, None),
+                                                                           (0.4722, None)]),
+        # arXiv 2507.03738: a condition holding a number ("two steps (NFE=2)") between the listed values
+        ("By distilling a pre-trained LightningDiT model, our method achieves a state-of-the-art FID of 1.32 with two "
+         "steps (NFE=2) and 1.76 with just one step (NFE=1) on ImageNet 256x256.", [(1.32, "FID"), (1.76, "FID")]),
+        ("Notably, DiCo-XL achieves an FID of 2.05 at 256x256 resolution and 2.53 at 512x512, with a 2.7x and 3.1x "
+         "speedup over DiT-XL/2, respectively.", [(2.05, "FID"), (2.53, "FID")]),
+    ],
+)
+def test_parallel_values_continue_a_list_of_scores(text, scores):
+    assert [(c.value, c.metric) for c in claims_in_text(text) if c.kind == "score"] == scores
+
+
+def test_a_value_after_a_change_does_not_continue_the_list():
+    text = ("The ensemble achieves a mAP50-95 of 0.201 on the preliminary test set, a gain of 29% over the best "
+            "individual model, and 3 submissions.")
+    assert [c.value for c in claims_in_text(text) if c.kind == "score"] == [0.201]
+
+
+def test_a_setting_named_in_parentheses_restates_the_number_before_it():
+    text = ("our method achieves a state-of-the-art FID of 1.32 with two steps (NFE=2) and 1.76 with just one step "
+            "(NFE=1) on ImageNet 256x256.")
+    assert reasons(text)["2"] == "repeat" and reasons(text)["1"] == "repeat"
+    assert ("scale", 2.0, "steps") in facts(text)
+    assert ("scale", 50.0, "") in facts("We sample with a deterministic solver (NFE=50) and report FID.")
+
+
+def test_a_bare_number_after_a_size_is_joined_only_as_its_other_end():
+    assert ("reduction", 1.0, "steps") in facts("For LlamaGen, DD reduces generation from 256 steps to 1, achieving "
+                                                "an 217.8times speed-up.")
+    text = "a FID of 1.32 with two steps (NFE=2) and 1.76 with one step on ImageNet."
+    assert [c.metric for c in claims_in_text(text) if c.kind == "scale"] == ["steps"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(2) model scales largely impact performance by 45-60% yet persists script-specific challenges",
+         ("improvement", 60.0, "%")),
+        ("and (3) machine-translated data underestimates accuracy by7-22% versus localized data.",
+         ("improvement", 22.0, "%")),
+        ("and is shown to help learn/remember a grammatical rule (confirmed by 80% of the participants).",
+         ("score", 80.0, "%")),
+        ("We evaluate 10 powerful language models on these benchmarks and we find that they are bound by 71% accuracy "
+         "on Invalsi MATE.", ("score", 71.0, "%")),
+    ],
+)
+def test_changes_by_a_share_with_no_cue_word(text, expected):
+    assert expected in facts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("Evaluations on 40 MLLMs show significant performance gaps, with the best model trailing humans by 24.38% on "
+         "average.", "improvement", 24.38),
+        ("D-COUNTDOWN can omit 90% of computations with performance loss as low as 5.5% ideally.", "improvement", 5.5),
+        ("On a targeted challenge set, the same configuration degrades by only 0.03 F1 versus 0.19 to 0.25 for "
+         "smaller reviewers.", "improvement", 0.03),
+        ("removing sentence embeddings causes the largest performance degradation (2.39%), demonstrating their "
+         "critical role.", "improvement", 2.39),
+        # a value stated near a word for the worse is a level, not the size of the loss
+        ("finding that every variant underperforms the zero-shot baseline (0.255 mIoU), with engineered prompts "
+         "scoring as low as 0.07 mIoU.", "score", 0.255),
+        ("The best performing model, however, still significantly underperforms compared to inter-expert agreement "
+         "(Cohen's kappa: 0.81).", "score", 0.81),
+    ],
+)
+def test_words_for_the_worse_take_only_the_size_of_the_loss(text, kind, value):
+    assert [c.kind for c in claims_in_text(text) if c.value == value] == [kind]
+
+
+def test_a_bare_count_takes_no_cue_across_a_new_subject():
+    text = ("On the multi-vessel dataset, using 1,024 anisotropic RBF centers our model reduces the mean relative L2 "
+            "error by 52% compared to the best neural-operator baseline.")
+    assert [(c.kind, c.value) for c in claims_in_text(text) if c.kind != "scale"] == [("improvement", 52.0)]
+    assert ("improvement", 4.8, "pp") in facts("Our parser achieves a 4.8 absolute overall accuracy improvement.")
+
+
+def test_a_parenthesized_pair_after_a_change_is_its_before_and_after():
+    text = ("We evaluated seven state-of-the-art VLMs and found that models lag behind human performance by 28%, with "
+            "steeper declines in accuracy (60% to 30 %) as the temporal gap widens.")
+    assert {(c.kind, c.value, c.role) for c in claims_in_text(text) if c.kind == "score"} == {
+        ("score", 60.0, "baseline"), ("score", 30.0, "result")}
+    text = ("COMPASS consistently reduces contextual hallucination rates (2.8 to 5.8 percent absolute) while revealing "
+            "how distinct attention heads contribute.")
+    assert [(c.value, c.range_low) for c in claims_in_text(text)] == [(5.8, 2.8)]
+
+
+@pytest.mark.parametrize(("text", "before", "after"), [
+    # corpus sentences: a change word or amount, a name or a few words, then the pair (a metric may lead it)
+    ("Specifically, for GPT-OSS-120B, it improves Acc@1 from 67.2 to 76.3, with similarly large AUC gains on "
+     "GPT-OSS-20B (69.0 to 79.2).", 69.0, 79.2),
+    ("For predicting the risk of PCa within five years of the visit, incorporating prior context reduced false "
+     "positive rates still further (64% to 9%).", 64.0, 9.0),
+    ("Experiments on chest X-ray datasets demonstrate that context alignment improves discriminative performance "
+     "(AUC 0.918 to 0.925) while maintaining calibrated uncertainty.", 0.918, 0.925),
+    ("BPO significantly outperforms DPO, improving accuracy by +10.1% with Llama-3.1-8B-Instruct (18.8%\nto 28.9%) "
+     "and +11.7% with Qwen2.5-Math-7B (35.0% to 46.7%).", 18.8, 28.9),
+])
+def test_a_pair_after_a_change_a_few_words_back_is_its_before_and_after(text, before, after):
+    roles = {c.value: c.role for c in claims_in_text(text) if c.kind == "score"}
+    assert (roles.get(before), roles.get(after)) == ("baseline", "result")
+
+
+def test_a_parenthesized_range_after_a_noun_stays_a_range():
+    text = ("we train the same text-to-image model on datasets that differ only in their fraction of unsafe images "
+            "(0% to 9.6%), across several dataset scales.")
+    assert not any(c.value == 0.0 for c in claims_in_text(text))
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("finds a pre-training recipe that outperforms the nanoGPT baseline (19.7 minutes vs 35.9 minutes) on "
+     "pre-training.", {(19.7, "result"), (35.9, "baseline")}),
+    ("agentic workflows consume 4.33x higher mean energy per successful goal than linear baselines (888.1 J vs "
+     "205.3 J).", {(888.1, "result"), (205.3, "baseline")}),
+    ("our total human time to generate a 10,000-image dataset was 30.5,h versus 166.7,h for manual labelling.",
+     {(30.5, "result"), (166.7, "baseline")}),
+])
+def test_sizes_set_against_each_other_are_measured_values(text, values):
+    assert {(c.value, c.role) for c in claims_in_text(text) if c.kind == "score"} == values
+
+
+def test_how_fast_it_runs_and_a_bounded_change():
+    assert ("score", 12.5, "Hz") in facts("The resulting policy runs at 12.5 Hz on an RTX 4090, achieving a 3.28x "
+                                           "inference speedup over OpenVLA-7B.")
+    assert ("scale", 25.0, "Hz") in facts("it attains the best reported performance among all codecs operating at 25 Hz.")
+    assert ("reduction", 20.0, "%") in facts("When applied with word-level boundaries, this on average reduces token "
+                                             "sequence lengths by >20% across 14 languages.")
+
+
+def test_a_count_out_of_the_total():
+    text = "The research indicates that four of the nine models provide better image descriptions."
+    assert facts(text) == {("score", 4.0, ""), ("scale", 9.0, "")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("With less than 5% of the task-specific data required by dedicated expert models, it achieves comparable "
+         "performance.", ("reduction", 5.0, "%")),
+        ("DenseDiT combines a parameter-reuse mechanism and two lightweight branches, working with less than 0.1% "
+         "additional parameters.", ("reduction", 0.1, "%")),
+        ("KG-FiD can achieve comparable or better performance in answer prediction than FiD, with less than 40% of "
+         "the computation cost.", ("reduction", 40.0, "%")),
+        ("our method outperforms existing state-of-the-art approaches, e.g., reducing 50\\% training costs on "
+         "ImageNet-1k with lossless performance.", ("reduction", 50.0, "%")),
+        ("BudgetMem achieves remarkable results on long documents: only 1.0% F1 score degradation while saving 72.4% "
+         "memory compared to baseline RAG.", ("reduction", 72.4, "%")),
+        ("our contextual Transformer is able to reduce 13.04% of classification errors compared to a non-contextual "
+         "model.", ("improvement", 13.04, "%")),
+        # not savings: a measured share, an attack's setting, the target of a cut, a data setting
+        ("four benchmarks which appear only once in the training data and constitute less than 0.001% of the total "
+         "tokens.", ("scale", 0.001, "%")),
+        ("VisualTrap can effectively hijack visual grounding with as little as 5% poisoned data.", ("scale", 5.0, "%")),
+        ("VPP excels the high-sparsity regime, sustaining remarkable performance even when patch usage is reduced "
+         "below 55%.", ("score", 55.0, "%")),
+        ("our method consistently outperforms strong semi-supervised baselines under 1\\%, 5\\%, and 10\\% labeled "
+         "data settings.", ("scale", 10.0, "%")),
+    ],
+)
+def test_shares_of_a_resource_under_a_bound_or_after_a_cut_verb(text, expected):
+    assert expected in facts(text)
+
+
+def test_a_share_in_a_resource_is_no_share_of_it():
+    assert facts("These gains are achieved with a 45\\% smaller model size and an average reduction of 40\\% in input "
+                 "tokens.") == {("reduction", 45.0, "%"), ("reduction", 40.0, "%")}
+    assert facts("we train with 10% of the data") == {("scale", 10.0, "%")}

@@ -117,3 +117,25 @@ def test_cuts_into_one_step_grouped_digits_and_glued_by_are_claims():
                                                "average across all the tasks evaluated.")
     assert ("scale", 10.0, "") in facts("Built upon OVRSIS95K and 10 downstream datasets, OVRSISBenchV2 contains "
                                         "170K images.")
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "reason"),
+    [
+        ("first, we identify the target object(s); second, we compute an object relevance map; third, we propose and "
+         "rank relevant image regions.", "third", "enumerator"),
+        ("In line with such an evolution, AgentScope introduces major improvements in a new version (1.0), towards "
+         "supporting flexible tool-based interactions.", "1.0", "name"),
+        ("These additions leverage version 1.4 of CorefUD, a harmonized multilingual collection.", "1.4", "name"),
+    ],
+)
+def test_ordinals_and_versions(text, number, reason):
+    assert reasons(text)[number] == reason
+
+
+def test_hyperparameters_are_settings_not_scores_or_formulas():
+    text = ("The training utilized Adam optimization (lr=1e-4), dropout (0.3), and early stopping to ensure "
+            "generalization and robustness.")
+    assert facts(text) == {("scale", 1e-4, ""), ("scale", 0.3, "")}
+    assert facts("GPT-4o and GPT-4.1 answered each question 15 times using a temperature of 1.0.") >= {
+        ("scale", 1.0, "")}

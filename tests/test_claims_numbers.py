@@ -124,6 +124,28 @@ def test_currency_is_kept_apart_from_latex_math():
     assert not any(c.unit == "USD" for c in claims_in_text("datasets ($\\sim$21M samples) and $2$ GPUs"))
 
 
+@pytest.mark.parametrize(("raw", "cleaned"), [
+    # money: a plain amount after a "$" that opens no math (real corpus sentences)
+    ("costs from an average of $4.27 per invoice", "costs from an average of $4.27 per invoice"),
+    ("ng the total training expenditure under $1,000 USD.", "ng the total training expenditure under $1,000 USD."),
+    ("roughly 300K onchain actions, about $20M in volume", "roughly 300K onchain actions, about $20M in volume"),
+    ("at approximately $15 on-demand compute (or $0 on free tiers).",
+     "at approximately $15 on-demand compute (or $0 on free tiers)."),
+    ("costs under \\$1 USD, while $x^2$ grows", "costs under \\1 USD, while x^2 grows"),  # an escaped "$" pairs with nothing
+    # math: what the text up to the next "$" holds, or that next "$" closing it
+    ("boosting PSNR by up to $28 \\%$, SSIM by $10 \\%$, and", "boosting PSNR by up to 28 %, SSIM by 10 %, and"),
+    ("a key space of $10^{64}$ with $10$ rounds", "a key space of 10^64 with 10 rounds"),
+    ("a dataset comprised of $2,017$ videos with $5,986$ dialogues", "a dataset comprised of 2,017 videos with 5,986 dialogues"),
+    ("distortion strictly of $3 - Ω(1)$. In particular", "distortion strictly of 3 - Ω(1). In particular"),
+    ("the ImageNet-1K $256 \\times 256$ benchmark", "the ImageNet-1K 256x 256 benchmark"),
+    # a code point by number is that character
+    ("indoor scenes$\\unicode{x2013}$synthetic and real", "indoor scenes–synthetic and real"),
+    ("a gain of $\\unicode{x2212}$3 and \\unicode{8211}", "a gain of -3 and –"),
+])
+def test_dollar_is_money_only_outside_math(raw, cleaned):
+    assert clean(raw).text == cleaned
+
+
 def test_sentences_do_not_break_on_abbreviations_or_decimals():
     real = [
         "For domain adaption, ARRA aligns general-purpose LLMs with specialized models (e.g., BioMedCLIP), achieving "
@@ -167,3 +189,37 @@ def test_units_spaces_and_points(text, expected):
 def test_a_range_in_points_keeps_its_low_end():
     claim = only("The text-vs-squares F1 gap ranges from 34 to 54 points across models.", "improvement")
     assert (claim.value, claim.range_low) == (54.0, 34.0)
+
+
+def test_a_spaced_times_sign_before_a_comparative_is_a_factor():
+    assert facts("and matches the best-performing baseline, ZoomEye, while requiring 3 - 6.5 x less compute.") == {
+        ("reduction", 6.5, "x")}
+    assert ("speedup", 98.0, "x") in facts("where FMLGS is 98 x faster than LERF, 4 x faster than LangSplat.")
+    assert facts("we use 3 x 3 convolutions on 256 x 256 images") == {("scale", 256.0, "px")}
+
+
+def test_scientific_notation_and_lost_thin_spaces():
+    text = "Quantitative Grad-CAM analysis (rho = -0.30, p < 1e-22) shows that predictions correspond to pathology."
+    assert ("score", 1e-22, "") in facts(text)
+    text = ("our total human time to generate a 10,000-image dataset was 30.5,h versus 166.7,h for manual labelling "
+            "at 60,s per image (-81.7%). A manual pilot took 60,s (maximum 80,s).")
+    assert {("score", 80.0, "s"), ("score", 30.5, "h")} <= facts(text)  # hours set against hours: measured
+    assert ("scale", 2.0, "M") in facts("We present CFRNet, a 2.0,M-parameter ResNet-style restorer for on-device use.")
+    # a list in a formula keeps its commas
+    assert facts("For $(M,N,T,K)=(2,N,2,K)$ and a GRS coded system, the bound is tight.") == set()
+
+
+@pytest.mark.parametrize(("text", "value", "low"), [
+    # corpus sentences: a count of orders in digits, a range of counts, hyphens
+    ("In empirical evaluations we show that it attains 1-2 order-of-magnitude speedup in training time over other "
+     "competing approaches.", 100.0, 10.0),
+    ("a proposal-free space-curve transformer that runs at 0.14 seconds per scene, 2-3 orders of magnitude faster "
+     "than multi-stage 2D+3D pipelines.", 1000.0, 100.0),
+    ("solves optimizations with over 55 million observations up to 2 orders of magnitude faster than "
+     "state-of-the-art gradient-descent based methods.", 100.0, None),
+    ("EM is often an order-of-magnitude faster than MPLP.", 10.0, None),
+])
+def test_orders_of_magnitude_counted_in_digits_or_hyphenated(text, value, low):
+    speedups = [(c.value, c.range_low) for c in claims_in_text(text) if c.kind == "speedup"]
+    assert speedups == [(value, low)]
+    assert not any(c.kind == "scale" and c.value in (2.0, 3.0) for c in claims_in_text(text))

@@ -28,7 +28,7 @@ UNIT_SCORE_LEFT_RE = re.compile(
 SCORE_RIGHT_RE = re.compile(rf"(?:'s)?\s?(?:{V.METRIC_RE.pattern})")
 """A metric written right after a number: "1.78 FID"."""
 NAMED_VALUE_RE = re.compile(
-    r"\b(?:(?:[A-Z][A-Za-z0-9@-]*[A-Z0-9]|Score|score)\s?(?:=|:)|scores?\s+of(?:\s+(?:only|about|around|up to|over))?)\s?$"
+    r"\b(?:(?P<name>[A-Z][A-Za-z0-9@-]*[A-Z0-9]|Score|score)\]?\s?(?:=|:)|scores?\s+of(?:\s+(?:only|about|around|up to|over))?)\s?$"
 )
 """A value given to a named quantity: "ACCP = 0.320", "Score = 0.279", "SNR = 20 dB"; a single
 letter ("k=5") is a formula."""
@@ -48,7 +48,7 @@ def statistic(s: Sentence, q: Quantity) -> str | None:
     formula ("p<0.001", "r=0.649-0.683", "Cohen's d>2.4", "(d=1.68)" after an effect size). Only
     decimals count ("d=768" is a dimension), and a bare "d" only in a sentence about effect sizes."""
     match = _STATISTIC_RE.search(s.text, max(s.lo, q.first - 20), q.first)
-    if match is None or "." not in s.text[q.first:q.number_end]:
+    if match is None or not re.search(r"[.eE]", s.text[q.first:q.number_end]):
         return None
     group = match.group("letter") or match.lastgroup
     if group == "d" and _EFFECT_SIZE_RE.search(s.text, s.lo, s.hi) is None:
@@ -56,12 +56,14 @@ def statistic(s: Sentence, q: Quantity) -> str | None:
     small = abs(q.value) <= 1 or group in {"d", "cohen", "beta"} and abs(q.value) < 10
     return _STATISTIC_NAMES[group] if small else None
 BY_AMOUNT_RE = re.compile(
-    r"\bby\s+(?:an average of |a margin of |a large margin of |up to |around |about |an absolute |a relative |"
+    r"\bby\s*(?:an average of |a margin of |a large margin of |up to |around |about |an absolute |a relative |"
     r"absolute |relative |approximately |roughly |nearly |over |more than |at least |as much as |as many as |"
-    r"(?:greater|more) than or equal to |≥\s?)?$",
+    r"only |just |merely |less than |~\s?|"
+    r"(?:greater|more) than or equal to |[≥>]\s?)?$",
     re.I,
 )
-"""The amount of a change: "outperforms X by 0.4", "improving accuracy by up to 5"."""
+"""The amount of a change: "outperforms X by 0.4", "improving accuracy by up to 5", "by7-22%" (a space
+lost in extraction)."""
 
 _BASELINE_TRIGGER_RE = re.compile(
     r"\b(?:over|than|compared (?:to|with|against)|comparing (?:to|with)|in comparison (?:to|with)|"

@@ -16,13 +16,29 @@ CUED_FORMS = frozenset({"factor", "percent", "points", "bare"})
 
 _COORD_RE = re.compile(
     r"\s*(?:\([^()]*\)\s*)?(?:(?:on|for|in)\s+(?:the\s+)?[\w\-.]+\s*)?"
-    r"(?P<join>,\s*(?:and|or)?|and|or|/|&|to|-|→|->|⇒)\s*(?:by\s+|from\s+|on\s+)?$"
+    r"(?P<join>,\s*(?:and|or)?|and|or|/|&|to|(?<![A-Za-z])-|→|->|⇒)\s*(?:by\s+|from\s+|on\s+)?$"
 )
+"""What joins coordinated numbers; a hyphen glued to a word is part of a name ("1.58 on ImageNet-64x64")."""
 _BETWEEN_RE = re.compile(r"\bbetween\s+$")
 _RANGING_RE = re.compile(r"\b(?:rang\w*|var(?:y|ies|ied|ying)|spann?\w*|between)\s+(?:\w+\s+){0,3}?from\s+(?:\w+\s+)?$", re.I)
-_AFTER_AMOUNT_RE = re.compile(r"\d\s?(?:%|x|pp|points?)?\s*\((?:i\.e\.,?\s*|e\.g\.,?\s*|from\s+)?$")
+_AFTER_AMOUNT_RE = re.compile(
+    r"\d\s?(?:%|x|pp|points?)?\s*(?:(?:with|on|for)\s+[\w.-]+\s*)?\((?:i\.e\.,?\s*|e\.g\.,?\s*|from\s+|[A-Z][\w@-]*\s+)?$"
+)
+"""A change just stated, then its before and after: "by 65.5% (11.33 to 3.91 mm)", "+10.1% with Llama-3.1-8B
+(18.8% to 28.9%)"."""
+_AFTER_CHANGE_RE = re.compile(
+    r"\b(?P<verb>declin|drop|fall|fell|rise|rose|increas|decreas|improv|reduc|degrad|shift|jump|grow|grew|collaps|gain)\w*"
+    r"\s+(?:[\w-]+\s+){0,5}\((?:[A-Z][\w@-]*\s+)?$"
+)
+"""A change word before a parenthesized pair: "steeper declines in accuracy (60% to 30%)", "AUC gains on
+GPT-OSS-20B (69.0 to 79.2)", "reduced false positive rates still further (64% to 9%)"."""
+_DOWN = ("declin", "drop", "fall", "fell", "decreas", "reduc", "degrad", "collaps")
+_NEXT_NUMBER_RE = re.compile(r"\s?%?\s*(?:to|→|->)\s*(?P<b>\d[\d,]*(?:\.\d+)?)\s?(?:%|percent)?")
+_ASIDE_AFTER_RE = re.compile(r"\s*(?:absolute|relative|points?|pp)\b", re.I)
 _FROM_RE = re.compile(r"\bfrom\s+(?:\w+\s+)?$")
 _TO_AFTER_RE = re.compile(r"\s*(?:[\w-]+\s+){0,4}(?:to|→|->)\s+(?:(?:about|around|nearly|almost|only|just)\s+)?")
+_TO_BEFORE_RE = re.compile(r"\bto\s+$")
+_FROM_AFTER_RE = re.compile(r"\s*(?:[\w-]+\s+){0,2}?from\s+(?:(?:about|around|only|just)\s+)?")
 _JOINS = {"to": "to", "-": "to", "→": "arrow", "->": "arrow", "⇒": "arrow"}
 """A "to" pair may be a range ("2x to 5x"); an arrow is always a change ("33% → 83%")."""
 
@@ -45,6 +61,9 @@ def mark_before_after(text: str, quantities: list[Quantity]) -> None:
         paired = a.form in CUED_FORMS and b.form == a.form and _TO_AFTER_RE.fullmatch(text, a.end, b.start)
         if paired and is_change(text, a):
             a.before = True
+        elif a.form in CUED_FORMS and b.form == a.form and _TO_BEFORE_RE.search(text, max(0, a.start - 4), a.start) \
+                and _FROM_AFTER_RE.fullmatch(text, a.end, b.start):
+            b.before = True  # "improves accuracy to 85.1% from 80.2%": the pair written after-first
 
 
 def coordinated_groups(text: str, quantities: list[Quantity]) -> list[list[Quantity]]:
@@ -63,8 +82,14 @@ def coordinated_groups(text: str, quantities: list[Quantity]) -> list[list[Quant
 def is_change(text: str, a: Quantity) -> bool:
     """ "from A to B" in a result (a share, a factor, a bare score), not in a size; "ranging from A
     to B" is a range, unless each end is attributed ("from 12% (dictionary-only) to 31% (RAG)")."""
-    if a.form in {"bare", "percent", "points"} and _AFTER_AMOUNT_RE.search(text, max(0, a.start - 30), a.start):
+    if a.form in {"bare", "percent", "points"} and _AFTER_AMOUNT_RE.search(text, max(0, a.start - 60), a.start):
         return True  # "by 65.5% (11.33 to 3.91 mm)": the before and after of the change just stated
+    changed = _AFTER_CHANGE_RE.search(text, max(0, a.start - 60), a.start) if a.form in {"bare", "percent"} \
+        and not a.sign else None  # "(+13 to 16)" is a range of gains
+    if changed:  # "declines in accuracy (60% to 30%)", but "reduces hallucination rates (2.8 to 5.8 percent absolute)"
+        b = _NEXT_NUMBER_RE.match(text, a.end)
+        rise = b is not None and float(b.group("b").replace(",", "")) > a.value
+        return not (rise and changed.group("verb").lower().startswith(_DOWN)) and not _ASIDE_AFTER_RE.match(text, b.end() if b else a.end)
     if a.form not in CUED_FORMS or not _FROM_RE.search(text, max(0, a.start - 30), a.start):
         return False
     ranging = _RANGING_RE.search(text, max(0, a.start - 40), a.start)
@@ -78,8 +103,9 @@ def _join(text: str, quantities: list[Quantity]) -> list[list[Quantity]]:
         previous = groups[-1][-1] if groups else None
         joint = _COORD_RE.fullmatch(text, _after_metric(text, previous.end, q.start), q.start) if previous else None
         signed = previous is not None and previous.sign != "" and previous.kind == "improvement"  # "+13 to 16"
-        if joint and (previous.kind is None or signed) and _compatible(previous, q):
-            q.joined_by = _JOINS.get(joint.group("join"), "and")
+        join = _JOINS.get(joint.group("join"), "and") if joint else ""
+        if joint and (previous.kind is None or signed) and _compatible(previous, q, join):
+            q.joined_by = join
             if q.joined_by == "and" and _BETWEEN_RE.search(text, max(0, groups[-1][0].start - 12), groups[-1][0].start):
                 q.joined_by = "to"  # "between 5 and 7.5x10^4 times"
             groups[-1].append(q)
@@ -95,8 +121,12 @@ def _after_metric(text: str, end: int, stop: int) -> int:
     return metric.end() if metric else end
 
 
-def _compatible(a: Quantity, b: Quantity) -> bool:
-    """Coordinated quantities share a unit, or the first one has none yet ("2 and 8 H100s")."""
+def _compatible(a: Quantity, b: Quantity, join: str) -> bool:
+    """Coordinated quantities share a unit, or the first one has none yet ("2 and 8 H100s"); a bare
+    number after a size is its other end only in a "to" pair ("from 256 steps to 1"), not in a list
+    ("FID of 1.32 with two steps and 1.76 with one")."""
+    if b.form == "bare" and a.form not in CUED_FORMS:
+        return join == "to"
     return a.unit == b.unit or "bare" in (a.form, b.form) or a.form == b.form == "magnitude"
 
 

@@ -73,6 +73,23 @@ def _right_cue(s: Sentence, lo: int, hi: int) -> Cue | None:
     return None
 
 
+def _bare_reach(s: Sentence, q: Quantity, span: Span) -> int:
+    """A bare number takes a cue after it only from the next few words ("+8.6 EM improvement"):
+    in "using 1,024 RBF centers our model reduces the error by 52%" the cue is the 52%'s."""
+    if q.form != "bare":
+        return span.right_end
+    reach = span.end
+    for word in list(WORD_RE.finditer(s.text, span.end, span.right_end))[:BARE_CUE_WORDS]:
+        if _SUBJECT_RE.fullmatch(word.group(0)):
+            break
+        reach = word.end()
+    return reach
+
+
+BARE_CUE_WORDS = 4
+_SUBJECT_RE = re.compile(r"(?i)our|we|it|its|they|their|the|this|these|which|that")
+
+
 def left_cue(s: Sentence, cues: Cues, start: int) -> Cue | None:
     """The nearest cue before a quantity that no other claim has taken. A cue far away only counts
     when the quantity is the amount of a change ("outperforms X ... by 19.8%"); a comparative
@@ -101,7 +118,7 @@ def group_cue(s: Sentence, cues: Cues, group: list[Quantity], span: Span) -> Cue
     if group[-1].form not in CUED_FORMS:
         return None
     unit = group[-1].unit
-    cue = _right_cue(s, span.end, span.right_end)
+    cue = _right_cue(s, span.end, _bare_reach(s, group[-1], span))
     if cue:
         cues.used.append((cue.start, cue.end))
     else:

@@ -50,6 +50,10 @@ _MATH_BEFORE_RE = re.compile(
 ANAPHORA_RE = re.compile(
     r"\b(?:the|these|those|both|all|its|their|our)\s+(?:(?:first|last|next|other|remaining|same|latter|former)\s+)?$", re.I
 )
+_VERSION_BEFORE_RE = re.compile(r"\b[Vv]ersions?\s*\(?$")
+""""in a new version (1.0)", "version 1.4 of CorefUD": a version number."""
+_OUT_OF_THE_RE = re.compile(r"(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\s+(?:out\s+)?of\s+the\s+$")
+""""four of the nine models": the total a count is out of, not a repeat of an earlier count."""
 _ENUMERATOR_BEFORE_RE = re.compile(r"(?:^|\(|[.;:,]\s*|\b(?:and|or)\s+|^\s+)$")
 """"(1) the encoder", "tasks: 1) ..., 2) ...", but not "(+13 to 16)"."""
 _FOLD_SETTING_RE = re.compile(r"\s*(?:stratified\s+)?cross[- ]validation", re.I)
@@ -59,6 +63,8 @@ _SIZE_NOUN_RE = re.compile(r"\s*(?:[\w-]+\s)?(?:models?|LLMs?|param\w*|backbones
 _UNIT_INTERVAL_RE = re.compile(r"(?:\bfrom\s+|\bbetween\s+)?\b0(?:\.0)?\s?(?:-|–|to|and)\s?1(?:\.0)?(?![\d.%])")
 _NAME_LIKE_RE = re.compile(rf"(?:{V.MODEL_FAMILIES})[\w.-]*|[\w.-]*(?:[a-z][A-Z]|[A-Za-z]\d|\d[A-Za-z])[\w.-]*|[A-Z]{{2,}}[\w-]*")
 _CAPITALIZED_BEFORE_RE = re.compile(r"(?:^|\s)([\w\-.]*[A-Z][\w\-.]*)\s+$")
+_NO_VERSION_RE = re.compile(r"0\.\d{2,}|\d+\.\d{3,}")
+"""No version is written so ("RoBERTa-base 0.485", "Open-i 0.105", "FGD 4.941"): a score after a name."""
 
 
 def reason(s: Sentence, q: Quantity) -> str | None:
@@ -72,7 +78,7 @@ def reason(s: Sentence, q: Quantity) -> str | None:
         return "noise"
     if _in_url(text, q.first):
         return "url"
-    if _glued_to_name(before, after, q):
+    if _glued_to_name(before, after, q) or _VERSION_BEFORE_RE.search(before):
         return "name"
     if q.form == "factor" and _FOLD_SETTING_RE.match(text, q.end):
         return "descriptor"  # "10-fold cross-validation"
@@ -86,9 +92,10 @@ def reason(s: Sentence, q: Quantity) -> str | None:
              else "formula" if _MATH_BEFORE_RE.search(before) else None)
     if label:  # unless a metric names it: "(FID 2.1)", "accuracy = 93%", "ACCP = 0.320", "(N=64)"
         named = SCORE_LEFT_RE.search(before) or NAMED_VALUE_RE.search(before) or SAMPLE_SIZE_RE.search(before) \
-            or statistic(s, q)
+            or V.HYPERPARAMETER_RE.search(before) or statistic(s, q)
         return None if named else label
-    if q.form in {"bare", "count", "unit"} and _after_capitalized_name(text, q.first, before):
+    if q.form in {"bare", "count", "unit"} and not _NO_VERSION_RE.fullmatch(text, q.first, q.number_end) \
+            and _after_capitalized_name(text, q.first, before):
         return "name"
     if q.form == "magnitude" and _after_capitalized_name(text, q.first, before) and not _SIZE_NOUN_RE.match(text, q.end):
         return "name"  # "Mistral 7B", "Llama-3.1 405B"; but "VAR 2.3B model" is a size
@@ -102,11 +109,22 @@ def reason(s: Sentence, q: Quantity) -> str | None:
     return _count_reason(text, q, before)
 
 
+_RESTATED_RE = re.compile(r"\s*\(\s*[A-Za-z][\w-]*\s?=\s?$")
+
+
+def mark_restated(s: Sentence, found: list[Quantity]) -> None:
+    """"with two steps (NFE=2)": a value in parentheses that names what the number before it
+    counts says it again, so it is a repeat."""
+    for a, b in zip(found, found[1:]):
+        if b.dismissed is None and a.value == b.value and _RESTATED_RE.fullmatch(s.text, a.end, b.first):
+            b.dismissed = "repeat"
+
+
 def _count_reason(text: str, q: Quantity, before: str) -> str | None:
     """"the two datasets" repeats a count; "three modules" counts the method's own parts."""
     if q.form != "count":
         return None
-    if ANAPHORA_RE.search(before[-12:]):
+    if ANAPHORA_RE.search(before[-12:]) and not _OUT_OF_THE_RE.search(before):
         return "repeat"
     few = q.value <= MAX_PARTS  # nobody builds a method of 10^64 strategies
     return "method parts" if few and V.PARTS_RE.search(text, q.number_end, q.end) else None
@@ -120,7 +138,7 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
         return "formula"  # "twice differentiable"
     if q.special and q.unit == "steps" and not _STEP_CUT_RE.search(s.text, max(s.lo, q.start - 100), q.start):
         return "descriptor"  # "combines detection and linking into a single step": no cut
-    if re.fullmatch(r"Third|Fourth|Fifth|Sixth", s.text[q.start:q.end]) and _ORDINAL_AFTER_RE.match(s.text, q.end):
+    if re.fullmatch(r"(?i)third|fourth|fifth|sixth", s.text[q.start:q.end]) and _ORDINAL_AFTER_RE.match(s.text, q.end):
         return "enumerator"  # "Third, we apply ..."
     if q.special:  # "halves", "an order of magnitude", "into a single step"
         vague = q.noun == "vague" and (s.background or _FROM_TO_VAGUE_RE.search(s.text, max(0, q.start - 20), q.end + 30))
@@ -133,7 +151,8 @@ def _word_reason(s: Sentence, q: Quantity) -> str | None:
     if q.value in (0, 1) and q.form != "factor" and text[q.first:q.number_end].lower() in {"one", "zero"}:
         return "idiom"
     spoken = q.form in {"factor", "percent", "unit", "count", "magnitude"} or OUT_OF_RE.match(text, q.number_end)
-    if ANAPHORA_RE.search(text, max(0, q.first - 12), q.first):
+    if ANAPHORA_RE.search(text, max(0, q.first - 12), q.first) and not _OUT_OF_THE_RE.search(text, max(0, q.first - 40),
+                                                                                             q.first):
         return "repeat"
     if not spoken:
         return "method parts"

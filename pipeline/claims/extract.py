@@ -13,9 +13,9 @@ import pandas as pd
 from pipeline.claims import context
 from pipeline.claims.coordinate import coordinated_groups, mark_before_after, mark_out_of
 from pipeline.claims.decide import decide_groups
-from pipeline.claims.dismiss import reason
+from pipeline.claims.dismiss import mark_restated, reason
 from pipeline.claims.numbers import Quantity, quantities
-from pipeline.claims.role import role_of
+from pipeline.claims.role import VERSUS_AFTER_RE, role_of
 from pipeline.claims.text import CleanText, Sentence, background, clean, sentences
 from pipeline.schema import CLAIMS, conform
 
@@ -62,6 +62,7 @@ def _sentence_quantities(s: Sentence) -> list[Quantity]:
     found = quantities(s.text, s.lo, s.hi)
     for q in found:
         q.dismissed = reason(s, q)
+    mark_restated(s, found)
     kept = [q for q in found if q.dismissed is None]
     mark_out_of(s.text, kept)
     mark_before_after(s.text, kept)
@@ -124,8 +125,10 @@ def numbers_in_text(text: str) -> list[Number]:
                      previous_kind=previous_kind)
         question = plain[lo:hi].rstrip().endswith("?")
         for q in sorted(_sentence_quantities(s), key=lambda q: q.start):
-            if q.kind in KINDS and q.before and (q.value, q.unit) in stated:
-                q.kind, q.dismissed = None, "repeat"  # "FVD of 103.3 ... FVD dropping from 103.3 to 55.3"
+            restated = q.before or (q.kind == "score" and VERSUS_AFTER_RE.match(plain, q.end))
+            if q.kind in KINDS and restated and (q.value, q.unit) in stated:
+                # "FVD of 103.3 ... FVD dropping from 103.3 to 55.3", "to 25.95 MAE ... (25.95 vs. 27.74 MAE)"
+                q.kind, q.dismissed = None, "repeat"
             if q.kind in KINDS and q.dismissed is None and not question:
                 claim = _claim(s, q, source, text)
                 numbers.append(Number(claim.text, claim.start, claim.end, claim, None))

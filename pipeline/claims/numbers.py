@@ -85,6 +85,7 @@ class Quantity:
     before: bool = False  # the "from" value of a before-and-after pair ("from 4.19 to 9.96")
     degraded: bool = False  # a change for the worse, kept as a positive improvement ("accuracy drops 3%")
     role: str | None = None
+    follows: "Quantity | None" = None  # the score a parallel value continues ("0.8 on A and [0.7] on B")
 
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
@@ -96,7 +97,7 @@ _NUMBER_RE = re.compile(
     r"(?:(?P<power>\b10\s?(?:\^|ˆ|\*\*)\s?(?P<exp10>[-+−]?\d{1,3})(?![\d.]))"
     rf"|(?P<xpre>(?<![\w.])[xX](?=\d))?"
     rf"(?:(?P<low>{_NUM})(?:\s?(?:x|X|times)(?![a-zA-Z])|\s?%)?\s?(?:-{{1,2}}|–|—|~)\s?(?=\d))?"
-    rf"(?P<currency>\$|US\$|€|£)?(?P<sign>(?<![\w.)%])[-+])?(?P<num>{_NUM})"
+    rf"(?P<currency>\$|US\$|€|£)?(?P<sign>(?<![\w.)%])[-+])?(?P<num>{_NUM})(?P<sci>[eE][-+−]?\d{{1,3}}(?![\w.]))?"
     r"(?:\s?[x×*]\s?10\s?(?:\^|ˆ|\*\*)\s?(?P<exp>[-+−]?\d{1,3})(?![\d.]))?"  # 7.5×10^4
     rf"(?:\s?(?:±|\+/-|\+-)\s?(?:{_NUM}))?)"  # 11.0 ± 1.3 points
 )
@@ -120,10 +121,10 @@ _SPECIAL_HINT = re.compile("|".join(_SPECIAL_STEMS))
 _MODAL_BEFORE = "|".join(rf"(?<=\b{w} )" for w in ("can", "could", "may", "might", "will", "would", "to"))
 """A bare "double" or "triple" is a verb only after a modal: "can double retention", not "double attention"."""
 _SPECIAL_RE = re.compile(
-    r"(?=\b[a-zA-Z])"
+    r"(?=\b[a-zA-Z\d])"
     r"(?:\b(?i:into|to)\s+(?:a\s+)?(?P<single>(?i:single|one)[- ]step)\b"
-    rf"|\b(?:(?P<order>(?i:{'|'.join(ORDER_WORDS)}))[\s-]+)?(?P<orders>(?i:orders?))"
-    r"(?:\s+of\s+magnitude\b|(?=\s+(?:faster|slower|smaller|larger|fewer|less|more|higher|lower)\b))"
+    rf"|\b(?:(?P<order>(?i:{'|'.join(ORDER_WORDS)})|\d(?:\s?[-–]\s?\d)?)[\s-]+)?(?P<orders>(?i:orders?))"
+    r"(?:[\s-]+of[\s-]+magnitude\b|(?=\s+(?:faster|slower|smaller|larger|fewer|less|more|higher|lower)\b))"
     rf"|\b(?P<plural>(?i:{'|'.join(PLURAL_MULTIPLES)}))\s+of\s+times\b"
     rf"|\b(?P<vague>(?i:(?:tens|dozens|hundreds)\s+of\s+(?:thousands|millions|billions)|{'|'.join(VAGUE_AMOUNTS)}))"
     r"(?=\s+of\s+[a-zA-Z])"
@@ -148,8 +149,8 @@ _UNIT_RE = re.compile(
     rf"(?P<res>\s?(?:x|X|times|\*)\s?\d+(?![\d.]))"
     rf"|(?P<pct>\s?(?:%|percent\b|per\s?cent\b))(?P<pctpts>\s?points?\b)?"
     rf"|(?P<pts>\s?(?:percentage[- ]points?\b|pp\b|p\.p\.|(?:{_NOT_COUNTED}[\w-]{{2,}}\s){{0,2}}points?\b)|-points?\b{_POINT_COMPOUND_OK})"
-    rf"|(?P<mult>(?:x|X)(?![a-zA-Z\d])|\s?times\b|times(?![a-z])|-?\s?fold\b|\*(?=\s+(?:fewer|faster|smaller|less|"
-    r"lower|higher|more|speed)))"
+    rf"|(?P<mult>(?:x|X)(?![a-zA-Z\d])|\s?times\b|times(?![a-z])|-?\s?fold\b|(?:\*|\s[xX])(?=\s+(?:fewer|faster|smaller|less|"
+    r"lower|higher|more|speed)))"  # "7 x faster", "3 - 6.5 x less compute"
     rf"|(?P<mag>(?:{_MAGNITUDE_SUFFIXES})(?![a-zA-Z\d])|[\s-](?:{_MAGNITUDE_WORDS})\b)"
     rf"|(?P<comp>-(?:{'|'.join(V.COMPOUND_UNITS)})s?\b)"
     rf"|(?P<compcount>-(?:{V.COUNT_NOUN_RE.pattern}))"
@@ -173,7 +174,7 @@ _ANY_COUNT_AFTER_RE = re.compile(
 SMALL_WORD_COUNT = 3
 """A small count in words ("two images", "three questions") counts things only when they are evaluated
 ones ("two datasets"); otherwise it mostly describes the method's design."""
-OUT_OF_RE = re.compile(r"\s+/\s+|\s*out of\s*|\s+of\s+(?=(?:\d+|[a-z]+)\s+[a-z])")
+OUT_OF_RE = re.compile(r"\s+/\s+|\s*out of\s*(?:the\s+)?|\s+of\s+(?:the\s+)?(?=(?:\d+|[a-z]+)\s+[a-z])")
 _PER_RE = re.compile(rf"\s?(?:per|/)\s?(?P<noun>(?:{V.PER_NOUNS}))s?\b")
 _HARDWARE_AFTER_RE = re.compile(r"\s*(?:NVIDIA\s+)?(?:[AHVTLB]\d{2,3}\b|RTX|GPUs?\b|TPUs?\b|A6000)")
 _TIMES_AFTER_RE = re.compile(r"\s?(?:times\b|x(?![a-zA-Z\d])|-?fold\b)")
@@ -223,8 +224,11 @@ def _special(match: re.Match[str]) -> Quantity:
     elif match.group("orders"):
         count = match.group("order")
         plural = match.group("orders").lower() == "orders"
-        power = ORDER_WORDS[count.lower()] if count else 2 if plural else 1
+        digits = [int(d) for d in re.findall(r"\d", count or "")]  # "2 orders", "1-2 order-of-magnitude"
+        power = digits[-1] if digits else ORDER_WORDS[count.lower()] if count else 2 if plural else 1
         q = Quantity(match.start(), match.end(), 10.0 ** power, "x", "factor")
+        if len(digits) == 2 and digits[0] < digits[1]:
+            q.low = 10.0 ** digits[0]
     elif match.group("plural"):
         q = Quantity(match.start(), match.end(), PLURAL_MULTIPLES[match.group("plural").lower()], "x", "factor")
     elif match.group("vague"):
@@ -271,6 +275,8 @@ def _number(text: str, match: re.Match[str], hi: int) -> Quantity:
     value = to_float(match.group("num")) * (-1 if match.group("sign") == "-" else 1)
     if match.group("exp"):
         value *= 10.0 ** int(match.group("exp").replace("−", "-"))
+    if match.group("sci"):  # "p=8.5e-6", "(lr=1e-4)"
+        value *= 10.0 ** int(match.group("sci")[1:].replace("−", "-"))
     if match.group("currency"):
         q = Quantity(match.start(), match.end(), value, "USD" if "$" in match.group("currency") else
                      {"€": "EUR", "£": "GBP"}[match.group("currency")], "unit")

@@ -20,13 +20,15 @@ from pipeline.claims.text import Sentence
 ROLES = ("result", "baseline", "context")
 
 _COMPARED_RE = re.compile(
-    r"(?:\b(?:vs\.?|versus|compared (?:to|with)|in comparison (?:to|with)|relative to|as opposed to)\s+"
-    r"|\b(?:surpass\w*|exceed\w*|outperform\w*|beat(?:s|ing)?|against)\s+(?=\S+\s))"
+    r"(?:\b(?:vs\.?|versus|compared (?:to|with)|in comparison (?:to|with)|relative to|as opposed to|, against)\s+"
+    r"|\b(?:surpass\w*|exceed\w*|outperform\w*|beat(?:s|ing)?|against)\s+(?=\S+\s)"
+    r"|\b(?:higher|better|lower|worse|greater|stronger|faster|slower|smaller|larger)\s+than\s+(?=(?:the\s+)?[A-Za-z]))"
     r"(?:(?!(?:by|of|with|to|and|on|in|while|at|from)\b)[^\s,;:.(]+\s+){0,6}(?:of\s+)?\(?$",
     re.I,
 )
 """A value the paper's is set against: "vs. 73.9%", "compared to just 43%", "surpassing the 72%
-ceiling", "outperforming the previous model SiT's 9.17 FID"; not "outperforms X by 5%"."""
+ceiling", "outperforming the previous model SiT's 9.17 FID", "higher than GPT-4's 75.3%"; not
+"outperforms X by 5%" or "higher than 75%" (a bound)."""
 _FOR_BASELINE_RE = re.compile(
     rf"\s*(?:[\w/-]+\s+){{0,3}}?for\s+(?:the\s+|a\s+)?(?:best-performing\s+|strongest\s+)?(?:{V.BASELINE_SUBJECT_RE.pattern})",
     re.I,
@@ -36,17 +38,27 @@ _BASELINE_OF_RE = re.compile(r"\bbaselines?(?:'s)?\s+(?:score\s+|accuracy\s+)?(?
 """A value given to the baseline: "the human majority-vote baseline of 65.7%"."""
 _COMPARISON_RE = re.compile(
     r"\b(?:over(?!\s+(?:\d|all\b|[a-z]+teen\b|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|fifty|hundred))|than|vs\.?|versus|compared (?:to|with)|relative to|outperform\w*|surpass\w*|exceed\w*|beat(?:s|ing)?|"
-    r"from|against)\s", re.I
+    r"from|against|below|behind|short\s+of|trail\w*|lag\w*)\s", re.I
 )
-_OWN_AGAIN_RE = re.compile(r"[;:]|\b(?:reach\w*|achiev\w*|attain\w*|while|whereas|but|which|we|our|ours|to)\b", re.I)
-"""Where a clause turns back to the paper's own value ("..., reaching state-of-the-art performance (0.532)")."""
-_CLOSE_RE = re.compile(r"\s*(?:%|\s?points?|pp)?\s*\)")
+_OWN_AGAIN_RE = re.compile(
+    r"[;:]|\b(?:reach\w*|achiev\w*|attain\w*|while|whereas|but|which|we|our|ours|to)\b"
+    r"|\bby\s+(?:about\s+|approximately\s+|nearly\s+|up\s+to\s+|over\s+|~\s?)?\d", re.I
+)
+"""Where a clause turns back to the paper's own value ("..., reaching state-of-the-art performance (0.532)"),
+or to the margin by which it differs ("trails encoder baselines by approximately 11 F1 points (0.6157)")."""
+_CLOSE_RE = re.compile(r"\s*(?:%|\s?points?|pp)?(?:\s+[A-Za-z][\w-]*){0,2}\s*\)")
+"""The end of a parenthesized value: "(64.69%)", "(100% exposure)"."""
+VERSUS_AFTER_RE = re.compile(r"\s*(?:/\s*\d+(?:\.\d+)?)?\s*(?:%|\s?points?|pp)?(?:\s+[A-Za-z][\w-]*)?\s*(?:vs\.?|versus)\s", re.I)
+"""The first value of a pair set against each other: "0.207 vs. 0.161", "4.80/5 vs. 1.0/5"."""
+_VS_BEFORE_RE = re.compile(r"\b(?:vs\.?|versus)\s*$", re.I)
+"""A later value of such a chain ("9.32 vs. 8.95 vs. 9.03") is not the first one."""
 _OWN_RE = re.compile(r"\b(?:we|our|ours|us|proposed|this (?:method|model|approach|system|work))\b", re.I)
 _SUBJECT_LEAD_RE = re.compile(
-    r"(?:(?:the|a|an|all|most|many|some|even|both|these|those|such|other|several|\w+est)\s+){0,3}", re.I
+    r"(?:(?:the|a|an|all|most|many|some|even|both|these|those|such|other|several|\w+est|\w+-\w+)\s+){0,3}", re.I
 )
-"""What may stand before a clause's subject: "In both cases, baseline methods ...", "the best baselines"."""
-_CLAUSE_START_RE = re.compile(r"[;,]\s*|\b(?:while|whereas|but|although|though)\s+", re.I)
+"""What may stand before a clause's subject: "In both cases, baseline methods ...", "the best baselines",
+"high-resource baselines"."""
+_CLAUSE_START_RE = re.compile(r"[;,:]\s*|\b(?:while|whereas|where|but|although|though|that)\s+", re.I)
 _THRESHOLD_BEFORE_RE = re.compile(r"\b(?:thresholds?|cut-?offs?)\s+(?:of\s+|at\s+|=\s*)?$", re.I)
 _THRESHOLD_AFTER_RE = re.compile(r"\s*(?:%\s*)?(?:thresholds?|cut-?offs?)\b", re.I)
 _BOUND_RE = re.compile(r"\b(?:have|has|having|with)\s+(?:at least|at most|above|below|over|under)\s+$", re.I)
@@ -57,7 +69,12 @@ def role_of(s: Sentence, q: Quantity) -> str | None:
     """The role of a decided quantity in its sentence (None for scale facts)."""
     if q.kind == "scale":
         return None
+    if q.follows is not None:  # "compared with 0.767 for X and [0.706] for Y": the same system's kind of value
+        return role_of(s, q.follows)
     before = s.text[max(s.lo, q.first - 80):q.first]
+    if (q.kind == "score" and VERSUS_AFTER_RE.match(s.text, q.end) and not _VS_BEFORE_RE.search(before)
+            and not _about_a_baseline(s, q)):
+        return "result"  # "(4.80/5 vs. 1.0/5)", "(0.207 vs. 0.161)": the first of a pair is the paper's
     compared = _COMPARED_RE.search(before) or _FOR_BASELINE_RE.match(s.text, q.end) or _BASELINE_OF_RE.search(before)
     if q.before or (compared and q.kind == "score"):  # a change over X ("+10.3% over CoT") is ours
         return "baseline"

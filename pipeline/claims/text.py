@@ -10,11 +10,24 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.claims.vocab import ABBREVIATIONS
 
-_REPLACEMENTS: list[tuple[str, str]] = [
+
+def _code_point(command: str) -> str:
+    """"\\unicode{x2013}" is "–" (MathJax's hexadecimal, or decimal "\\unicode{8211}"), cleaned as if typed."""
+    code = command[command.index("{") + 1:-1]
+    try:
+        character = chr(int(code[1:], 16) if code[0] in "xX" else int(code))
+    except (ValueError, OverflowError):
+        return ""
+    return clean(character).text
+
+
+_REPLACEMENTS: list[tuple[str, str | Callable[[str], str]]] = [
+    (r"\\unicode\{(?:[xX][0-9a-fA-F]{1,6}|\d{1,7})\}", _code_point),
     (r"\s*\\times(?![a-zA-Z])", "x"),                       # $3\times$ -> 3x, 256 \times 256 -> 256x 256
     (r"\\%", "%"),
     (r"\\(?:sim|approx|simeq)\b\s*", "~"),
@@ -37,10 +50,12 @@ _REPLACEMENTS: list[tuple[str, str]] = [
     (r"(?<=\d)~(?=[A-Za-zμ])", " "),                       # LaTeX tie: "1.8~s" -> "1.8 s"
     (r"\u00a0", " "),
     (r"\s{2,}", " "),                                      # PDF extraction: "at  speeds  of  up  to"
+    (r"(?<=\d)(?<![,(]\d)(?<![,(]\d\d),(?=(?:h|s|ms|min|GB|MB|dB|pp)(?![\w,=]))", " "),  # "30.5,h": a lost "\,"
+    (r"(?<=\d)(?<![,(]\d)(?<![,(]\d\d),(?=[kKMB](?![\w,=]))", ""),  # "a 2.0,M-parameter model"
 ]
 _CLEAN_RE = re.compile(
     # the look-ahead on first characters lets most positions fail at once (3x faster on long corpora)
-    r"(?=[\\$_{}×−‐‑∼≈~\u00a0µ]|\s+\\|\s\s|\b[iblgtep])(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
+    r"(?=[\\$_{}×−‐‑∼≈~\u00a0µ]|\s+\\|\s\s|\b[iblgtep]|(?<=\d),)(?:" + "|".join(f"({p})" for p, _ in _REPLACEMENTS) + ")"
 )
 
 WORD_RE = re.compile(r"[^\s]+")
@@ -126,6 +141,8 @@ def clean(raw: str) -> CleanText:
             pieces.append(raw[last:match.start()])
             length += match.start() - last
         replacement = _REPLACEMENTS[match.lastindex - 1][1]
+        if callable(replacement):
+            replacement = replacement(match.group())
         if replacement:
             segments.append((length, match.start(), match.end(), False))
             pieces.append(replacement)
@@ -137,17 +154,36 @@ def clean(raw: str) -> CleanText:
     return CleanText("".join(pieces), tuple(segments), tuple(s[0] for s in segments))
 
 
-_DOLLAR_NUMBER_RE = re.compile(r"\$(?=\d[\d,]*(?:\.\d+)?(?:[kKMBT]\b|\s?(?:million|billion|thousand)\b)?(?:[\s,;:)]|\.(?:\s|$)|$))")
+_DOLLAR_NUMBER_RE = re.compile(r"\$(?=\d[\d,]*+(?:\.\d+)?(?:[kKMBT]\b|\s?(?:million|billion|thousand)\b)?(?:[\s,;:)+]|\.(?:\s|$)|$))")
 """A "$" before a plain amount ("$4.27 per invoice", "$1,000", "$2M"); "$10^{64}$" and "$10$" are math."""
 
 
+_UNESCAPED_DOLLAR_RE = re.compile(r"(?<!\\)\$")
+_MATH_RE = re.compile(r"[\\^_{}]")
+"""What math holds and a price does not: "$28 \\%$", "$10^{64}$", "$x_i$"."""
+
+
 def _currency_signs(raw: str) -> set[int]:
-    """Offsets of "$" signs that are money ("$4.27 per invoice"), not LaTeX math delimiters: a "$"
-    before a plain amount that closes no math (an even number of "$" before it)."""
-    return {
-        match.start() for match in _DOLLAR_NUMBER_RE.finditer(raw)
-        if raw.count("$", 0, match.start()) % 2 == 0
-    }
+    """Offsets of "$" signs that are money ("$4.27 per invoice", "$1,000 and $2M"), not LaTeX math
+    delimiters. Read left to right, a "$" that opens no math is money when a plain amount follows it,
+    the text up to the next "$" is no math ("$28 \\%$" is math) and that next "$" does not close
+    what this one opened (glued to the text before it and no amount after it: "$3 - Ω(1)$"); any
+    other "$" opens math, and the next one closes it. An escaped "\\$" opens and closes no math (its
+    sign is dropped like a delimiter's, so the map's panel shows no "$" for it)."""
+    signs: set[int] = set()
+    dollars = [match.start() for match in _UNESCAPED_DOLLAR_RE.finditer(raw)]
+    k = 0
+    while k < len(dollars):
+        at = dollars[k]
+        following = dollars[k + 1] if k + 1 < len(dollars) else len(raw)
+        closes = following < len(raw) and not raw[following - 1].isspace() \
+            and not raw[following + 1:following + 2].isdigit()
+        if _DOLLAR_NUMBER_RE.match(raw, at) and not closes and not _MATH_RE.search(raw, at, following):
+            signs.add(at)
+            k += 1
+        else:
+            k += 2
+    return signs
 
 
 def _ends_sentence(text: str, dot: int) -> bool:

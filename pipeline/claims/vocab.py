@@ -193,7 +193,7 @@ def _metric_regex(metrics: tuple[Metric, ...]) -> re.Pattern[str]:
         scope = "(?:" if metric.case_sensitive else "(?i:"
         groups.append(f"(?P<m{i}>{scope}{'|'.join(metric.patterns)}))")
     # also "t-AUC", "gFID", "Macro-F1", "micro F1"
-    prefix = r"(?:[a-z]{1,2}-|(?i:micro|macro|weighted|mean|average)[- ]?(?=[A-Z]))?"
+    prefix = r"(?:[a-z]{1,2}-|(?i:micro|macro|weighted|mean|average)[- ]?(?=[A-Z]))??"
     return re.compile(r"(?<![\w-])" + prefix + "(?:" + "|".join(groups) + r")(?![\w])")
 
 
@@ -224,11 +224,15 @@ UNIT_METRICS: dict[str, str] = {n.unit: n.metric for n in NOUN_UNITS if n.metric
 RATE_UNITS: frozenset[str] = _UNITS["rate_units"]
 PER_NOUNS = "|".join(_UNITS["per_nouns"])
 
-_NOUNS = load_lists(VOCABULARY_DIR / "nouns.toml", ("evaluated", "parts", "used_shares", "settings"))
+_NOUNS = load_lists(VOCABULARY_DIR / "nouns.toml", ("evaluated", "parts", "used_shares", "settings", "hyperparameters"))
 COUNT_NOUN_RE = re.compile(rf"(?:{alternation(_NOUNS['evaluated'])})\b")
 PARTS_RE = re.compile(rf"\b(?:{alternation(_NOUNS['parts'])})\b", re.I)
 SETTINGS = "|".join(_NOUNS["settings"])
-USED_SHARE_RE = re.compile(rf"\s*(?:of )?(?:the )?(?:\w+[- ]){{0,2}}(?:{'|'.join(_NOUNS['used_shares'])})\b", re.I)
+HYPERPARAMETER_RE = re.compile(
+    rf"\b(?:{alternation(_NOUNS['hyperparameters'])})\s*(?:of|=|:|is|was|at|to|set to)?\s*\(?\s*$", re.I
+)
+"""A hyperparameter written right before its value: "dropout (0.3)", "lr=", "a temperature of"."""
+USED_SHARE_RE = re.compile(rf"\s*(?:of )?(?:the )?(?:(?!(?:in|on|at|for|with|by|to)\b)\w+[- ]){{0,2}}(?:{'|'.join(_NOUNS['used_shares'])})\b", re.I)
 
 _CUES = load_lists(
     VOCABULARY_DIR / "cues.toml",

@@ -14,12 +14,20 @@ import numpy as np
 Forward = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
+def batch_plan(lengths: np.ndarray, batch_size: int) -> list[np.ndarray]:
+    """The row numbers of each batch, longest texts first (ties in input order).
+
+    The one plan every engine executes: a text's vector depends on the batch it is padded in (by
+    up to ~1e-7), so the Ray engine runs exactly these batches and its vectors are the local ones.
+    """
+    order = np.argsort(-np.asarray(lengths, dtype=np.int64), kind="stable")
+    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+
 def length_sorted_batches(ids: Sequence[Sequence[int]], batch_size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(row numbers, input ids, attention mask) per batch, longest texts first, padded with 0."""
     lengths = np.fromiter((len(row) for row in ids), dtype=np.int64, count=len(ids))
-    order = np.argsort(-lengths, kind="stable")
-    for start in range(0, len(order), batch_size):
-        rows = order[start : start + batch_size]
+    for rows in batch_plan(lengths, batch_size):
         width = int(lengths[rows].max())
         input_ids = np.zeros((len(rows), width), dtype=np.int64)
         for j, row in enumerate(rows):
