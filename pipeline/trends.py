@@ -1,4 +1,4 @@
-"""Trends: theme shares over time, which themes grow or burst, and the claim tables the report is built from.
+"""Trends: theme shares over time, and which themes grow or burst.
 
 Time is a real axis: page dates of scraped listings are days of one (yearless) year, so Mar 11 ->
 Mar 12 counts one day and Mar 18 -> Jun 6 eighty; dated inputs are by month when they span less
@@ -220,46 +220,6 @@ def trending_papers(papers: pd.DataFrame, limit: int = 15) -> pd.DataFrame:
     """Papers listed on several pages, most appearances first."""
     several = papers[papers["n_appearances"] > 1]
     return several.sort_values(["n_appearances", "title"], ascending=[False, True]).head(limit).reset_index(drop=True)
-
-
-def with_paper_context(claims: pd.DataFrame, papers: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
-    """Claims joined with their paper's title and theme label, for tables meant for people."""
-    labels = themes[["theme_id", "label"]].rename(columns={"label": "theme"})
-    return claims.merge(papers[["paper_id", "title", "theme_id"]], on="paper_id", how="left").merge(
-        labels, on="theme_id", how="left"
-    )
-
-
-def speedup_leaderboard(claims: pd.DataFrame, papers: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
-    """Speedup and reduction factors, largest first: the headline numbers of the corpus."""
-    factors = claims[claims["kind"].isin(["speedup", "reduction"]) & (claims["unit"] == "x")]
-    board = with_paper_context(factors, papers, themes)
-    return board.sort_values(["value", "paper_id", "start"], ascending=[False, True, True]).reset_index(drop=True)
-
-
-def metric_tables(claims: pd.DataFrame, papers: pd.DataFrame, min_papers: int = 2) -> dict[str, pd.DataFrame]:
-    """For each score metric reported by at least `min_papers` papers: its values, best first."""
-    scores = claims[(claims["kind"] == "score") & claims["metric"].notna()]
-    scores = scores.merge(papers[["paper_id", "title"]], on="paper_id", how="left")
-    tables = {}
-    for metric, group in scores.groupby("metric"):
-        if group["paper_id"].nunique() < min_papers:
-            continue
-        lower_better = group["higher_is_better"].dropna().eq(False).any()
-        ordered = group.sort_values(["value", "paper_id"], ascending=[bool(lower_better), True])
-        tables[str(metric)] = ordered.reset_index(drop=True)
-    return dict(sorted(tables.items(), key=lambda item: (-item[1]["paper_id"].nunique(), item[0])))
-
-
-def theme_metric_counts(claims: pd.DataFrame, papers: pd.DataFrame, top: int = 12) -> pd.DataFrame:
-    """How many papers of each theme report each of the most reported metrics (themes × metrics)."""
-    joined = claims[claims["metric"].notna()].merge(papers[["paper_id", "theme_id"]], on="paper_id")
-    if joined.empty:
-        return pd.DataFrame()
-    pairs = joined[["paper_id", "theme_id", "metric"]].drop_duplicates()
-    leading = pairs["metric"].value_counts().head(top).index
-    table = pd.crosstab(pairs["theme_id"], pairs["metric"]).reindex(columns=leading, fill_value=0)
-    return table.sort_index()
 
 
 def largest_speedup_per_paper(claims: pd.DataFrame) -> pd.Series:

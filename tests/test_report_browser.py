@@ -72,3 +72,23 @@ def test_words_do_not_break_letter_by_letter(open_page, report_file, width):
     assert not broken, f"{len(broken)} words cut at {width} px, e.g. {broken[:5]}"
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
     watch.assert_clean()
+
+
+HEADING_BELOW_NAV = """(id) => {
+  const target = document.getElementById(id);
+  const heading = target.matches("h1, h2, h3, h4, summary") ? target : target.querySelector("h2, h3, h4, summary");
+  return {heading: heading.getBoundingClientRect().top, nav: document.querySelector("nav").getBoundingClientRect().bottom};
+}"""
+
+
+@pytest.mark.parametrize("width", [1400, 360])
+def test_sticky_nav_never_hides_the_heading_it_jumps_to(open_page, report_file, width):
+    page, watch = open_page(report_file, width=width, height=700)
+    page.wait_for_load_state("load")
+    targets = page.eval_on_selector_all("nav a[href^='#']", "links => links.map((a) => a.getAttribute('href').slice(1))")
+    assert len(targets) >= 6
+    for target in targets:
+        page.click(f"nav a[href='#{target}']")
+        where = page.evaluate(HEADING_BELOW_NAV, target)
+        assert where["heading"] >= where["nav"] - 1, f"#{target}: heading at {where['heading']} px, nav ends at {where['nav']} px"
+    watch.assert_clean()

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline import ingest, schema, trends
+from pipeline import ingest, trends
 from pipeline.run import read_sources
 
 
@@ -119,40 +119,6 @@ def test_dated_corpus_uses_years(conference_jsonl):
     assert periods["period"].str.fullmatch(r"\d{4}").all()
     assert (periods["time"] == periods["period"].astype(int)).all()
     assert len(periods) == len(tables["papers"])
-
-
-def claims_frame(rows: list[dict]) -> pd.DataFrame:
-    return schema.conform(pd.DataFrame(rows), schema.CLAIMS)
-
-
-def test_metric_tables_order_by_direction():
-    papers = pd.DataFrame({"paper_id": ["a", "b", "c"], "title": ["A", "B", "C"], "theme_id": [0, 0, 1]})
-    claims = claims_frame([
-        {"paper_id": "a", "kind": "score", "metric": "FID", "higher_is_better": False, "value": 2.5},
-        {"paper_id": "b", "kind": "score", "metric": "FID", "higher_is_better": False, "value": 1.24},
-        {"paper_id": "a", "kind": "score", "metric": "accuracy", "higher_is_better": True, "value": 80.0},
-        {"paper_id": "c", "kind": "score", "metric": "accuracy", "higher_is_better": True, "value": 91.0},
-        {"paper_id": "c", "kind": "score", "metric": "BLEU", "higher_is_better": True, "value": 30.0},
-    ])
-    tables = trends.metric_tables(claims, papers)
-    assert set(tables) == {"FID", "accuracy"}, "BLEU is reported by one paper only"
-    assert tables["FID"]["value"].tolist() == [1.24, 2.5]
-    assert tables["accuracy"]["value"].tolist() == [91.0, 80.0]
-
-
-def test_leaderboard_keeps_factors_largest_first():
-    papers = pd.DataFrame({"paper_id": ["a", "b"], "title": ["A", "B"], "theme_id": [0, 1]})
-    themes = pd.DataFrame({"theme_id": [0, 1], "label": ["zero", "one"]})
-    claims = claims_frame([
-        {"paper_id": "a", "kind": "speedup", "value": 5.0, "unit": "x", "start": 0},
-        {"paper_id": "b", "kind": "reduction", "value": 10.0, "unit": "x", "start": 0},
-        {"paper_id": "b", "kind": "improvement", "value": 45.0, "unit": "%", "start": 5},
-        {"paper_id": "a", "kind": "speedup", "value": 30.0, "unit": "%", "start": 9},
-    ])
-    board = trends.speedup_leaderboard(claims, papers, themes)
-    assert board["value"].tolist() == [10.0, 5.0]
-    assert board["theme"].tolist() == ["one", "zero"]
-    assert trends.largest_speedup_per_paper(claims).to_dict() == {"a": 5.0}
 
 
 def test_sparse_periods_are_left_out():

@@ -15,6 +15,7 @@ from pipeline.claim_checks import CHECKS
 from pipeline.evidence import sentence_bounds
 from pipeline.datasets import merged_names
 from pipeline.frontiers import MIN_PAPERS, MIN_PERIODS, no_frontier_reason
+from pipeline.report.display import display_text, marked
 from pipeline.report.progress_figures import frontier_chart, paper_label
 
 # Charts for the frontiers with the most papers; the rest are listed in a table and in tables/frontiers.csv.
@@ -97,7 +98,7 @@ def _steps(steps: pd.DataFrame, papers: pd.DataFrame, claims: pd.DataFrame) -> l
         abstract = str(indexed["abstract"].get(step["paper_id"], ""))
         lo, hi = sentence_bounds(abstract, step["start"], step["end"], *offsets.get(key, (None, None)))
         title = str(indexed["title"].get(step["paper_id"], ""))
-        rows.append({**step, "title": title, "label": paper_label(title),
+        rows.append({**step, "title": display_text(title), "label": paper_label(title),
                      **marked(abstract[lo:hi], step["start"] - lo, step["end"] - lo)})
     return rows
 
@@ -111,14 +112,6 @@ def _sentence_offsets(claims: pd.DataFrame) -> dict:
             zip(known["paper_id"], known["start"], known["end"], known["sentence_start"], known["sentence_end"])}
 
 
-def marked(sentence: str, lo: int, hi: int) -> dict:
-    """A sentence split around the claim's span, whitespace tidied, for showing the number marked."""
-    tidy = lambda text: " ".join(text.split())  # noqa: E731
-    return {"before": tidy(sentence[:lo]) + (" " if sentence[:lo][-1:].isspace() else ""),
-            "mark": tidy(sentence[lo:hi]),
-            "after": (" " if sentence[hi:hi + 1].isspace() else "") + tidy(sentence[hi:])}
-
-
 def _per_theme(frontiers: pd.DataFrame, themes: pd.DataFrame, titles: pd.Series) -> list[dict]:
     labels = themes.set_index("theme_id")["label"]
     return [{**_describe(f, titles), "theme": labels.get(f["theme_id"], str(f["theme_id"]))}
@@ -130,7 +123,8 @@ def _check_rows(checks: pd.DataFrame, titles: pd.Series) -> list[dict]:
     for check in checks.to_dict("records"):
         lo = int(check["start"]) - int(check["sentence_start"])
         hi = int(check["end"]) - int(check["sentence_start"])
-        rows.append({**check, "title": titles.get(check["paper_id"], ""), **marked(str(check["sentence"]), lo, hi)})
+        rows.append({**check, "title": display_text(titles.get(check["paper_id"], "")),
+                     **marked(str(check["sentence"]), lo, hi)})
     return rows
 
 
