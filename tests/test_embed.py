@@ -158,7 +158,7 @@ def openvino_f32(conversions):
 
 
 def test_openvino_tokenizes_exactly_like_sentence_transformers(model, openvino_f32, corpus_texts):
-    ours = openvino_f32.token_ids(corpus_texts)
+    ours = [ids.tolist() for ids in openvino_f32.token_ids(corpus_texts)]
     theirs = model.tokenizer(corpus_texts, truncation=True, max_length=model.max_seq_length)["input_ids"]
     assert ours == theirs
     assert max(len(ids) for ids in ours) == model.max_seq_length  # truncation is exercised

@@ -70,15 +70,22 @@ class PhraseLabeller:
         n_groups = int(labels.max()) + 1
         sizes = np.bincount(labels, minlength=n_groups).astype(float)
         in_group = vocabulary.group_counts(labels, n_groups)
-        share = in_group / sizes[:, None]
         corpus_share = in_group.sum(axis=0) / len(labels)
+        nameable = _nameable(vocabulary)
+        # A phrase used by fewer than two papers of every group is no group's keyword or name: its
+        # columns go before the groups × phrases arrays below are built (at 25,838 papers each would
+        # be 254 × 181k float64, 370 MB; together 3 GB). Same names: the kept columns keep their order.
+        kept = np.flatnonzero(in_group.max(axis=0) >= min(2, len(labels)))
+        vocabulary, nameable = vocabulary.columns(kept), nameable[kept]
+        in_group, corpus_share = in_group[:, kept], corpus_share[kept]
+        share = in_group / sizes[:, None]
         keywords = [self._keywords(vocabulary, row) for row in keyword_scores(vocabulary, share, in_group, corpus_share)]
         # how much of the phrase's use among the siblings is this group's: 1 for an only child
         sibling_use = np.stack([in_group[list(sib)].sum(axis=0) for sib in siblings])
         purity = np.divide(in_group, sibling_use, out=np.zeros_like(in_group), where=sibling_use > 0)
         contrast = _contrast(share, corpus_share)
         eligible = ((share >= MIN_COVERAGE) & (in_group >= min(2, len(labels))) & (corpus_share <= MAX_CORPUS_SHARE)
-                    & _nameable(vocabulary)[None, :] & (contrast > 0))
+                    & nameable[None, :] & (contrast > 0))
         candidates = [self._candidates(contrast[g], eligible[g]) for g in range(n_groups)]
         separation = np.sqrt(share * purity)  # covers the group, and only this group among its siblings
         vectors = self._phrase_vectors(vocabulary, unit_vectors, sorted({t for c in candidates for t in c}))

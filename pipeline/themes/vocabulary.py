@@ -75,6 +75,12 @@ class Vocabulary:
         return cls(counts=counts.astype(np.float64), terms=np.asarray(terms, dtype=object),
                    forms=_surface_forms(docs), word_share=_word_shares(docs))
 
+    def columns(self, kept: np.ndarray) -> Vocabulary:
+        """The same papers with only the phrases at `kept` (in that order); spellings and word shares,
+        which describe the corpus, stay whole."""
+        return Vocabulary(counts=self.counts[:, kept], terms=self.terms[kept], forms=self.forms,
+                          word_share=self.word_share)
+
     def group_counts(self, labels: np.ndarray, n_groups: int | None = None) -> np.ndarray:
         """groups × phrases: how many papers of each group use each phrase."""
         n_groups = int(labels.max()) + 1 if n_groups is None else n_groups
