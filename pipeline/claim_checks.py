@@ -171,7 +171,7 @@ def direction(claims: pd.DataFrame, papers: pd.DataFrame, metrics: dict[str, Met
     candidates = result_claims(claims)
     candidates = candidates[(candidates["kind"] == "improvement") | (candidates["unit"] == "x")]
     for c in candidates.itertuples(index=False):
-        if c.kind in {"speedup", "reduction"} and c.unit == "x" and 0 < c.value < 1:
+        if c.kind in {"speedup", "reduction"} and c.unit == "x" and 0 < c.value < 1 and not _fraction_as_stated(c):
             what = "a slowdown" if c.kind == "speedup" else "an increase"
             rows.append(_row(c, DIRECTION, f"a {c.kind} factor of {c.value:g}× is below 1, which as a factor is {what} "
                                            f"(if the text means 'to {c.value:g}×', the factor is {1 / c.value:.3g}×)"))
@@ -187,6 +187,16 @@ def direction(claims: pd.DataFrame, papers: pd.DataFrame, metrics: dict[str, Met
                                            f"{'rose' if said == 'rise' else 'fell'}, and {better} {c.metric} is better"))
     rows += _worse_after_improving(claims, abstracts, metrics)
     return pd.DataFrame(rows, columns=_ROW_COLUMNS)
+
+
+_CUT_WORDS_RE = re.compile(r"(?i)\b(?:less|fewer|lower|smaller|cheaper|shorter|faster|reductions?|decreases?)\b")
+
+
+def _fraction_as_stated(claim) -> bool:
+    """"at one-eighth the parameters", "1/3 of the compute", "a cost of 0.92×": the claims convention
+    records such a reduction as the fraction written (0.125×), so it contradicts nothing. Only a
+    factor below 1 that is itself called a cut ("0.3x less memory") is flagged."""
+    return claim.kind == "reduction" and not _CUT_WORDS_RE.search(str(claim.text))
 
 
 def _worse_after_improving(claims: pd.DataFrame, abstracts: pd.Series, metrics: dict[str, MetricInfo]) -> list[dict]:

@@ -246,3 +246,11 @@ def test_checks_command(tmp_path):
                               "-f", "json"))
     assert [(r["value"], r["title"]) for r in rows] == [(103.3, "nbp"), (55.3, "nbp")]
     assert "\n" not in rows[0]["sentence"]
+
+
+def test_a_fraction_as_stated_is_no_contradiction():
+    # the claims convention records "one-eighth the parameters" as a reduction of 0.125x, as written
+    found = checks_of({"p": "It matches the strongest baseline at one-eighth the parameters and 1/3 of the "
+                            "per-step compute, using 0.3x less memory than projection-based methods."})
+    flagged = found[found["check"] == "direction"]
+    assert flagged["value"].tolist() == [0.3], flagged[["value", "detail"]]
