@@ -36,6 +36,7 @@ MIN_COVERAGE = 0.15
 SINGLE_WORD_WEIGHT = 0.5
 # ... and by at most this share of the corpus: "autoregressive" in a listing of autoregressive papers names nothing.
 MAX_CORPUS_SHARE = 0.25
+GROUP_CHUNK = 32  # groups scored together: 32 × the kept phrases of float64 per array
 
 
 @dataclass(frozen=True)
@@ -69,25 +70,20 @@ class PhraseLabeller:
         a group without any usable phrase is called "<kind> <number>"."""
         n_groups = int(labels.max()) + 1
         sizes = np.bincount(labels, minlength=n_groups).astype(float)
-        in_group = vocabulary.group_counts(labels, n_groups)
-        corpus_share = in_group.sum(axis=0) / len(labels)
-        nameable = _nameable(vocabulary)
         # A phrase used by fewer than two papers of every group is no group's keyword or name: its
         # columns go before the groups × phrases arrays below are built (at 25,838 papers each would
         # be 254 × 181k float64, 370 MB; together 3 GB). Same names: the kept columns keep their order.
-        kept = np.flatnonzero(in_group.max(axis=0) >= min(2, len(labels)))
-        vocabulary, nameable = vocabulary.columns(kept), nameable[kept]
-        in_group, corpus_share = in_group[:, kept], corpus_share[kept]
-        share = in_group / sizes[:, None]
-        keywords = [self._keywords(vocabulary, row) for row in keyword_scores(vocabulary, share, in_group, corpus_share)]
-        # how much of the phrase's use among the siblings is this group's: 1 for an only child
-        sibling_use = np.stack([in_group[list(sib)].sum(axis=0) for sib in siblings])
-        purity = np.divide(in_group, sibling_use, out=np.zeros_like(in_group), where=sibling_use > 0)
-        contrast = _contrast(share, corpus_share)
-        eligible = ((share >= MIN_COVERAGE) & (in_group >= min(2, len(labels))) & (corpus_share <= MAX_CORPUS_SHARE)
-                    & nameable[None, :] & (contrast > 0))
-        candidates = [self._candidates(contrast[g], eligible[g]) for g in range(n_groups)]
-        separation = np.sqrt(share * purity)  # covers the group, and only this group among its siblings
+        kept = vocabulary.shared_within_groups(labels, n_groups, min(2, len(labels)))
+        corpus_share, nameable = vocabulary.document_share()[kept], _nameable(vocabulary)[kept]
+        vocabulary = vocabulary.columns(kept)
+        in_group = vocabulary.group_counts(labels, n_groups)
+        keywords, candidates, separation = [], [], []
+        for start in range(0, n_groups, GROUP_CHUNK):  # a chunk of groups at a time: bounded memory
+            rows = np.arange(start, min(start + GROUP_CHUNK, n_groups))
+            found = self._score_groups(vocabulary, in_group, rows, sizes, siblings, corpus_share, nameable)
+            keywords += found[0]
+            candidates += found[1]
+            separation += found[2]
         vectors = self._phrase_vectors(vocabulary, unit_vectors, sorted({t for c in candidates for t in c}))
         centres = normalize(np.stack([unit_vectors[labels == g].mean(axis=0) for g in range(n_groups)]))
         used = [canonical(name) for name in taken]
@@ -99,6 +95,24 @@ class PhraseLabeller:
         typical = [titles[i] for i in _most_typical(unit_vectors, labels, centres)]
         descriptions = [_describe(typical[g], names[g], keywords[g]) for g in range(n_groups)]
         return Names(labels=names, descriptions=descriptions, keywords=keywords)
+
+    def _score_groups(self, vocabulary: Vocabulary, in_group: np.ndarray, rows: np.ndarray, sizes: np.ndarray,
+                      siblings: Sequence[Sequence[int]], corpus_share: np.ndarray, nameable: np.ndarray,
+                      ) -> tuple[list[list[str]], list[list[int]], list[dict[int, float]]]:
+        """Keywords, name candidates and each candidate's separation for the groups `rows`."""
+        counts = in_group[rows]
+        share = counts / sizes[rows, None]
+        keywords = [self._keywords(vocabulary, row) for row in keyword_scores(vocabulary, share, counts, corpus_share)]
+        # how much of the phrase's use among the siblings is this group's: 1 for an only child
+        sibling_use = np.stack([in_group[list(siblings[g])].sum(axis=0) for g in rows])
+        purity = np.divide(counts, sibling_use, out=np.zeros_like(counts), where=sibling_use > 0)
+        contrast = _contrast(share, corpus_share)
+        n_papers = int(sizes.sum())
+        eligible = ((share >= MIN_COVERAGE) & (counts >= min(2, n_papers)) & (corpus_share <= MAX_CORPUS_SHARE)
+                    & nameable[None, :] & (contrast > 0))
+        candidates = [self._candidates(contrast[i], eligible[i]) for i in range(len(rows))]
+        separation = np.sqrt(share * purity)  # covers the group, and only this group among its siblings
+        return keywords, candidates, [{t: separation[i, t] for t in found} for i, found in enumerate(candidates)]
 
     def _keywords(self, vocabulary: Vocabulary, scores: np.ndarray) -> list[str]:
         order = np.argsort(-scores, kind="stable")[: 6 * N_KEYWORDS]
@@ -121,7 +135,7 @@ class PhraseLabeller:
         return dict(zip(terms, normalize(np.asarray(vectors, dtype=np.float64))))
 
     def _pick(self, vocabulary: Vocabulary, group: int, candidates: list[int], vectors: dict[int, np.ndarray],
-              centre: np.ndarray, separation: np.ndarray, labels: np.ndarray, used: list[tuple[str, ...]]) -> str:
+              centre: np.ndarray, separation: dict[int, float], labels: np.ndarray, used: list[tuple[str, ...]]) -> str:
         """The best free candidate, joined by a second (MMR) one that covers other papers."""
         free = [t for t in candidates if not any(_clashes(canonical(vocabulary.terms[t]), u) for u in used)]
         if not free:
