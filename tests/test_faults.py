@@ -347,13 +347,15 @@ def test_real_sigint_message_matches_the_cache(tmp_path):
     run = subprocess.Popen([TRENDS, "run", "--input", str(RAW_DIR), "--processed", str(tmp_path / "p"), "--reports",
                             str(tmp_path / "r"), "--cache", str(cache), "--batch-size", "4"],
                            stderr=subprocess.PIPE, text=True)
-    for line in run.stderr:  # the model is loaded: encoding starts now
-        if "model" in line:
+    before = []
+    for line in run.stderr:  # the model stage's line: the model is loaded, encoding starts now
+        before.append(line)
+        if line.lstrip().startswith("✓ model"):
             break
     time.sleep(1.5)
     run.send_signal(signal.SIGINT)
     stderr = run.stderr.read()
-    assert run.wait(timeout=120) == 130, stderr
+    assert run.wait(timeout=120) == 130, "".join(before) + stderr
     [message] = [line for line in stderr.splitlines() if line.startswith("interrupted:")]
     n_cached = len(EmbeddingCache(cache / "embeddings", model_key=Settings().model))
     if "embeddings are cached" in message:
