@@ -73,14 +73,14 @@ class PhraseLabeller:
         # A phrase used by fewer than two papers of every group is no group's keyword or name: its
         # columns go before the groups × phrases arrays below are built (at 25,838 papers each would
         # be 254 × 181k float64, 370 MB; together 3 GB). Same names: the kept columns keep their order.
-        kept = vocabulary.shared_within_groups(labels, n_groups, min(2, len(labels)))
+        min_papers = min(2, len(labels))  # a group's keyword or name is used by two of its papers
+        kept, in_group = vocabulary.shared_group_counts(labels, n_groups, min_papers)
         corpus_share, nameable = vocabulary.document_share()[kept], _nameable(vocabulary)[kept]
         vocabulary = vocabulary.columns(kept)
-        in_group = vocabulary.group_counts(labels, n_groups)
         keywords, candidates, separation = [], [], []
         for start in range(0, n_groups, GROUP_CHUNK):  # a chunk of groups at a time: bounded memory
             rows = np.arange(start, min(start + GROUP_CHUNK, n_groups))
-            found = self._score_groups(vocabulary, in_group, rows, sizes, siblings, corpus_share, nameable)
+            found = self._score_groups(vocabulary, in_group, rows, sizes, siblings, corpus_share, nameable, min_papers)
             keywords += found[0]
             candidates += found[1]
             separation += found[2]
@@ -98,7 +98,7 @@ class PhraseLabeller:
 
     def _score_groups(self, vocabulary: Vocabulary, in_group: np.ndarray, rows: np.ndarray, sizes: np.ndarray,
                       siblings: Sequence[Sequence[int]], corpus_share: np.ndarray, nameable: np.ndarray,
-                      ) -> tuple[list[list[str]], list[list[int]], list[dict[int, float]]]:
+                      min_papers: int) -> tuple[list[list[str]], list[list[int]], list[dict[int, float]]]:
         """Keywords, name candidates and each candidate's separation for the groups `rows`."""
         counts = in_group[rows]
         share = counts / sizes[rows, None]
@@ -107,8 +107,7 @@ class PhraseLabeller:
         sibling_use = np.stack([in_group[list(siblings[g])].sum(axis=0) for g in rows])
         purity = np.divide(counts, sibling_use, out=np.zeros_like(counts), where=sibling_use > 0)
         contrast = _contrast(share, corpus_share)
-        n_papers = int(sizes.sum())
-        eligible = ((share >= MIN_COVERAGE) & (counts >= min(2, n_papers)) & (corpus_share <= MAX_CORPUS_SHARE)
+        eligible = ((share >= MIN_COVERAGE) & (counts >= min_papers) & (corpus_share <= MAX_CORPUS_SHARE)
                     & nameable[None, :] & (contrast > 0))
         candidates = [self._candidates(contrast[i], eligible[i]) for i in range(len(rows))]
         separation = np.sqrt(share * purity)  # covers the group, and only this group among its siblings

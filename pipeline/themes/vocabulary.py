@@ -85,11 +85,13 @@ class Vocabulary:
         """groups × phrases: how many papers of each group use each phrase."""
         return np.asarray(self._grouped(labels, n_groups).todense())
 
-    def shared_within_groups(self, labels: np.ndarray, n_groups: int, min_papers: int) -> np.ndarray:
-        """The phrases (column numbers) that at least `min_papers` papers of some one group use,
-        found without the dense groups × phrases matrix (254 × 181k float64 at 25,838 papers)."""
-        most = self._grouped(labels, n_groups).max(axis=0).toarray().ravel()
-        return np.flatnonzero(most >= min_papers)
+    def shared_group_counts(self, labels: np.ndarray, n_groups: int, min_papers: int) -> tuple[np.ndarray, np.ndarray]:
+        """The phrases (column numbers, in order) that at least `min_papers` papers of some one group
+        use, and groups × those phrases counts; the dense matrix of all phrases (254 × 181k float64
+        at 25,838 papers) is never built."""
+        grouped = self._grouped(labels, n_groups)
+        kept = np.flatnonzero(grouped.max(axis=0).toarray().ravel() >= min_papers)
+        return kept, grouped[:, kept].toarray()
 
     def document_share(self) -> np.ndarray:
         """The share of all papers using each phrase."""
